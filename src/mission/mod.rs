@@ -1,0 +1,544 @@
+//! Mission plans: loading the YAML files of a book and checking them into
+//! validated [`Mission`] values.
+//!
+//! Loading collects every problem of every file (syntax, unknown keys,
+//! dangling references, bad quantities) into one [`Diagnostics`] list.
+//! Expressions are kept as located source text here; the model stage
+//! parses them and checks names and units.
+
+pub mod raw;
+mod validate;
+
+use crate::diag::{line_column, Diagnostic, Diagnostics, Location};
+use crate::format::DisplayUnit;
+use crate::units::{Dim, Quantity};
+use std::path::{Path, PathBuf};
+
+pub use validate::validate;
+
+/// A piece of author prose (Markdown with `{{ name }}` value references)
+/// and where it starts in its file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Text {
+    /// The text as the YAML scalar gives it.
+    pub src: String,
+    /// Where the scalar starts.
+    pub loc: Location,
+    /// Byte offset of the scalar in the file, used to locate problems inside it.
+    pub offset: Option<usize>,
+}
+
+/// An expression written in the mission, with its location.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Source {
+    /// The expression text.
+    pub src: String,
+    /// Where it starts.
+    pub loc: Location,
+}
+
+/// How a value is shown to readers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Display {
+    /// The unit (or percent, or human duration).
+    pub unit: DisplayUnit,
+    /// Decimals; `None` for three significant digits.
+    pub digits: Option<u8>,
+}
+
+/// One lab, checked.
+#[derive(Clone, Debug)]
+pub struct Mission {
+    /// The file, relative to the book root.
+    pub file: PathBuf,
+    /// The file's text, kept to locate problems inside prose.
+    pub source: String,
+    /// Stable identifier, used in URLs and hooks.
+    pub id: String,
+    /// Chapter number or name.
+    pub chapter: Option<String>,
+    /// Title of the lab.
+    pub title: String,
+    /// One line under the title.
+    pub subtitle: Option<Text>,
+    /// Expected time, e.g. "35-40 min".
+    pub duration: Option<String>,
+    /// The invariant the lab teaches.
+    pub core_invariant: Option<Text>,
+    /// Recommended reading before the lab.
+    pub reading: Vec<Reading>,
+    /// Deployment contexts; at least one (an implicit one if none is written).
+    pub tracks: Vec<Track>,
+    /// Whether the tracks were written by the author (and get a selector).
+    pub has_track_selector: bool,
+    /// Fixed inputs.
+    pub constants: Vec<Constant>,
+    /// Inputs the student moves.
+    pub controls: Vec<Control>,
+    /// Named expressions, including the hidden ones made for conditions.
+    pub formulas: Vec<Formula>,
+    /// The acts in order.
+    pub acts: Vec<Act>,
+}
+
+/// A recommended reading entry.
+#[derive(Clone, Debug)]
+pub struct Reading {
+    /// Title of the section.
+    pub title: String,
+    /// Cross-reference, e.g. `@sec-data-engineering`.
+    pub section: Option<String>,
+    /// Why to read it.
+    pub why: Option<Text>,
+}
+
+/// A deployment context: overrides constants and control defaults.
+#[derive(Clone, Debug)]
+pub struct Track {
+    /// Identifier.
+    pub id: String,
+    /// Label on the selector.
+    pub label: String,
+    /// Story shown when the track is selected.
+    pub summary: Option<Text>,
+    /// Constant overrides: constant index and value.
+    pub constants: Vec<(usize, Quantity)>,
+    /// Control default overrides: control index and position.
+    pub defaults: Vec<(usize, usize)>,
+}
+
+/// A fixed input of the model.
+#[derive(Clone, Debug)]
+pub struct Constant {
+    /// Identifier, usable in expressions.
+    pub id: String,
+    /// Human label.
+    pub label: String,
+    /// The value.
+    pub value: Quantity,
+    /// How to show it.
+    pub display: Display,
+    /// Where the figure comes from.
+    pub source: Option<String>,
+    /// An explanatory note.
+    pub note: Option<String>,
+    /// Where it is defined.
+    pub loc: Location,
+}
+
+/// The kind of a control, which decides how it is drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ControlKind {
+    /// A range input. `uniform` gives (min, step) in the display unit when
+    /// the positions are evenly spaced, so the input can carry real values.
+    Slider {
+        /// (min, step) in display units for evenly spaced sliders.
+        uniform: Option<(f64, f64)>,
+    },
+    /// A drop-down of labelled options.
+    Select,
+    /// A checkbox.
+    Toggle,
+}
+
+/// One position a control can take.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Position {
+    /// Key for selects (option key), otherwise the label.
+    pub key: String,
+    /// What the reader sees.
+    pub label: String,
+    /// The value in base units.
+    pub value: f64,
+}
+
+/// An input the student moves; every position is precomputed.
+#[derive(Clone, Debug)]
+pub struct Control {
+    /// Identifier, usable in expressions.
+    pub id: String,
+    /// Label next to the input.
+    pub label: String,
+    /// Slider, select or toggle.
+    pub kind: ControlKind,
+    /// Every position, in order.
+    pub positions: Vec<Position>,
+    /// Default position index.
+    pub default: usize,
+    /// Dimension of the values.
+    pub dim: Dim,
+    /// How to show values in prose.
+    pub display: Display,
+    /// Help text under the control.
+    pub help: Option<String>,
+    /// Where it is defined.
+    pub loc: Location,
+}
+
+/// A named expression.
+#[derive(Clone, Debug)]
+pub struct Formula {
+    /// Identifier; hidden formulas start with `__`.
+    pub id: String,
+    /// Human label.
+    pub label: String,
+    /// The expression source.
+    pub expr: Source,
+    /// How to show it; `None` for conditions.
+    pub display: Display,
+    /// Where the display unit was written, for unit mismatch messages.
+    pub unit_loc: Option<Location>,
+    /// LaTeX symbol for worked examples.
+    pub tex: Option<String>,
+    /// Explanatory note.
+    pub note: Option<String>,
+}
+
+/// Colour role of a status level, banner or plot series.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    /// Fine.
+    Good,
+    /// Worth attention.
+    Warn,
+    /// Failing.
+    Bad,
+    /// Neutral information.
+    Info,
+}
+
+impl Tone {
+    /// The name used in HTML attributes and YAML.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tone::Good => "good",
+            Tone::Warn => "warn",
+            Tone::Bad => "bad",
+            Tone::Info => "info",
+        }
+    }
+}
+
+/// One act of a lab.
+#[derive(Clone, Debug)]
+pub struct Act {
+    /// Identifier, used in hooks (`data-lock`).
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Expected time.
+    pub duration: Option<String>,
+    /// The story (pinned values).
+    pub story: Option<Text>,
+    /// A stakeholder message (pinned values).
+    pub stakeholder: Option<Stakeholder>,
+    /// The prediction lock.
+    pub prediction: Option<Question>,
+    /// The simulator.
+    pub simulator: Option<Simulator>,
+    /// Prediction vs reality text (live values).
+    pub reveal: Option<Text>,
+    /// The reflection question.
+    pub reflection: Option<Question>,
+    /// The MathPeek panel.
+    pub mathpeek: Option<MathPeek>,
+}
+
+/// A message from a character.
+#[derive(Clone, Debug)]
+pub struct Stakeholder {
+    /// Who sends it.
+    pub from: String,
+    /// What they say.
+    pub message: Text,
+}
+
+/// A multiple-choice question.
+#[derive(Clone, Debug)]
+pub struct Question {
+    /// The question.
+    pub prompt: Text,
+    /// The answers in order.
+    pub options: Vec<Choice>,
+    /// Key of the correct answer.
+    pub correct: String,
+}
+
+/// One answer.
+#[derive(Clone, Debug)]
+pub struct Choice {
+    /// Short key, e.g. "A".
+    pub key: String,
+    /// The answer text.
+    pub text: Text,
+    /// Feedback when chosen.
+    pub feedback: Text,
+}
+
+/// The interactive part of an act.
+#[derive(Clone, Debug)]
+pub struct Simulator {
+    /// Text above the controls.
+    pub intro: Option<Text>,
+    /// Indices of the controls shown.
+    pub controls: Vec<usize>,
+    /// Where each control was listed, for warnings.
+    pub control_locs: Vec<Location>,
+    /// Instruments in order.
+    pub instruments: Vec<Instrument>,
+}
+
+/// Something the simulator shows.
+#[derive(Clone, Debug)]
+pub enum Instrument {
+    /// One value on a card.
+    Metric {
+        /// Name of the value (formula, constant or control).
+        value: String,
+        /// Where the name was written.
+        loc: Location,
+        /// Card label.
+        label: Option<String>,
+        /// Small text under the value (live).
+        note: Option<Text>,
+    },
+    /// A status card: first level whose condition holds.
+    Status {
+        /// Card label.
+        label: String,
+        /// Optional value shown with the status.
+        value: Option<(String, Location)>,
+        /// Levels in order; the last may have no condition.
+        levels: Vec<Level>,
+    },
+    /// A chart.
+    Plot(PlotSpec),
+    /// A banner shown while a condition holds.
+    Banner {
+        /// Hidden formula holding the condition.
+        when: String,
+        /// Colour role.
+        tone: Tone,
+        /// Bold first line (live).
+        title: Text,
+        /// Body (live).
+        text: Option<Text>,
+    },
+}
+
+/// One status level.
+#[derive(Clone, Debug)]
+pub struct Level {
+    /// Hidden formula holding the condition, if any.
+    pub when: Option<String>,
+    /// The status word.
+    pub label: String,
+    /// Colour role.
+    pub tone: Tone,
+    /// Explanation (live).
+    pub note: Option<Text>,
+}
+
+/// The chart kinds labgen draws.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlotKind {
+    /// One stacked horizontal bar.
+    Timeline,
+    /// Side-by-side vertical bars.
+    Bars,
+}
+
+/// A chart declaration.
+#[derive(Clone, Debug)]
+pub struct PlotSpec {
+    /// Kind of chart.
+    pub kind: PlotKind,
+    /// Title (live).
+    pub title: Text,
+    /// Unit of the value axis.
+    pub display: Display,
+    /// Value axis label, without the unit.
+    pub axis: String,
+    /// Bars or segments.
+    pub series: Vec<SeriesSpec>,
+    /// Where the plot was declared.
+    pub loc: Location,
+}
+
+/// One bar or segment.
+#[derive(Clone, Debug)]
+pub struct SeriesSpec {
+    /// Name of the value.
+    pub value: String,
+    /// Where the name was written.
+    pub loc: Location,
+    /// Legend label.
+    pub label: String,
+    /// Colour role; `None` picks by position.
+    pub tone: Option<Tone>,
+}
+
+/// The MathPeek panel.
+#[derive(Clone, Debug)]
+pub struct MathPeek {
+    /// Summary line of the disclosure.
+    pub title: String,
+    /// The governing equation in LaTeX.
+    pub latex: Source,
+    /// Symbol definitions (pinned).
+    pub where_: Option<Text>,
+    /// Worked example (live).
+    pub example: Option<Text>,
+}
+
+/// Loads every `*.yaml` / `*.yml` file under `dir` (relative paths in
+/// messages are taken against `root`), in file-name order so builds are
+/// deterministic.
+pub fn load_all(root: &Path, dir: &Path) -> (Vec<Mission>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|entry| match entry {
+            Ok(e) => Some(e),
+            Err(err) => {
+                diags.push(Diagnostic::error(
+                    Some(Location::file(crate::diag::relative_to(dir, root))),
+                    format!("cannot list the missions folder: {err}"),
+                ));
+                None
+            }
+        })
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                Some(Location::file(crate::diag::relative_to(dir, root))),
+                "the missions folder holds no .yaml files",
+            )
+            .with_hint("add a mission plan such as missions/my-lab.yaml (see the README)"),
+        );
+    }
+    let mut missions = Vec::new();
+    for path in files {
+        let rel = crate::diag::relative_to(&path, root);
+        match std::fs::read_to_string(&path) {
+            Ok(source) => match parse(&rel, source) {
+                Ok((m, d)) => {
+                    diags.extend(d);
+                    if let Some(m) = m {
+                        missions.push(m);
+                    }
+                }
+                Err(d) => diags.push(d),
+            },
+            Err(e) => diags.push(Diagnostic::error(
+                Some(Location::file(&rel)),
+                format!("cannot read the file: {e}"),
+            )),
+        }
+    }
+    // Ids become file names and URLs: they must be unique across the book.
+    for (i, m) in missions.iter().enumerate() {
+        if let Some(first) = missions[..i].iter().find(|o| o.id == m.id) {
+            diags.push(
+                Diagnostic::error(
+                    Some(Location::file(&m.file)),
+                    format!(
+                        "mission id `{}` is already used by {}",
+                        m.id,
+                        first.file.display()
+                    ),
+                )
+                .with_hint("give every mission a unique `id`"),
+            );
+        }
+    }
+    (missions, diags)
+}
+
+/// Parses and validates one mission file's text. YAML errors stop this file
+/// (the parser cannot go on); semantic problems are all collected.
+pub fn parse(file: &Path, source: String) -> Result<(Option<Mission>, Diagnostics), Diagnostic> {
+    let raw: raw::RawMission = serde_saphyr::from_str(&source).map_err(|e| yaml_error(file, &e))?;
+    Ok(validate(file, &source, raw))
+}
+
+/// Turns a YAML parser error into a located diagnostic with a hint.
+fn yaml_error(file: &Path, e: &serde_saphyr::Error) -> Diagnostic {
+    let (line, column) = e
+        .location()
+        .map(|l| (l.line() as usize, l.column() as usize))
+        .unwrap_or((1, 1));
+    let message = saphyr_message(&e.to_string());
+    let hint = if message.starts_with("unknown field") {
+        "remove the key or fix its spelling; the README lists every key a mission accepts"
+    } else if message.starts_with("unknown variant") {
+        "instruments are written as `- metric: {...}`, `- status: {...}`, `- plot: {...}` or `- banner: {...}`"
+    } else if message.starts_with("missing field") {
+        "add the key; the README's mission reference shows which keys are required"
+    } else {
+        "check the YAML syntax near this position (indentation, quotes, brackets)"
+    };
+    Diagnostic::error(Some(Location::new(file, line, column)), message).with_hint(hint)
+}
+
+/// The bare message of a serde-saphyr error, without its position prefix
+/// and source excerpt (labgen prints its own position).
+fn saphyr_message(rendered: &str) -> String {
+    let first = rendered.lines().next().unwrap_or("").trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    // "line 3 column 1: message"
+    if let Some(rest) = first.strip_prefix("line ") {
+        if let Some(idx) = rest.find(": ") {
+            return rest[idx + 2..].to_string();
+        }
+    }
+    first.to_string()
+}
+
+impl Text {
+    /// The location of the byte range `at` of this text inside its file,
+    /// found by searching the file from where the scalar starts (block
+    /// scalars and quotes shift positions, but the words are verbatim).
+    pub fn locate(&self, source: &str, at: usize) -> Location {
+        let needle_end = (at + 24).min(self.src.len());
+        let mut start = at.min(self.src.len());
+        while !self.src.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = needle_end;
+        while !self.src.is_char_boundary(end) {
+            end -= 1;
+        }
+        let needle = self.src[start..end].lines().next().unwrap_or("");
+        if let Some(base) = self.offset {
+            if !needle.is_empty() && base <= source.len() {
+                if let Some(found) = source[base..].find(needle) {
+                    let (line, column) = line_column(source, base + found);
+                    return Location::new(&self.loc.file, line, column);
+                }
+            }
+        }
+        self.loc.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_saphyr_position_prefix() {
+        assert_eq!(
+            saphyr_message(
+                "error: line 3 column 1: unknown field `bogus`, expected one of id\n1 | x"
+            ),
+            "unknown field `bogus`, expected one of id"
+        );
+    }
+}

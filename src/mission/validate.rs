@@ -1,0 +1,1063 @@
+//! From [`RawMission`] to [`Mission`]: every structural check, all collected.
+//!
+//! Checks here need no model: ids are well formed and unique, references to
+//! controls, constants and options exist, quantities parse, defaults are
+//! positions of their control, questions name a correct option that exists.
+//! Names inside expressions and prose are checked by the model stage.
+
+use super::raw::{self, RawMission, Scalar, S};
+use super::*;
+use crate::diag::did_you_mean;
+use crate::format::parse_display_unit;
+use crate::units::parse_quantity;
+
+/// Largest number of positions one control may have; every position of
+/// every combination is precomputed, so this keeps books small.
+pub const MAX_POSITIONS: usize = 1000;
+
+struct Ctx<'a> {
+    file: &'a Path,
+    diags: Diagnostics,
+}
+
+impl Ctx<'_> {
+    fn loc<T>(&self, s: &S<T>) -> Location {
+        Location::new(
+            self.file,
+            s.referenced.line() as usize,
+            s.referenced.column() as usize,
+        )
+    }
+
+    fn text(&self, s: &S<String>) -> Text {
+        Text {
+            src: s.value.clone(),
+            loc: self.loc(s),
+            offset: s.referenced.span().byte_offset().map(|o| o as usize),
+        }
+    }
+
+    fn opt_text(&self, s: &Option<S<String>>) -> Option<Text> {
+        s.as_ref().map(|s| self.text(s))
+    }
+
+    fn source(&self, s: &S<String>) -> Source {
+        Source {
+            src: s.value.clone(),
+            loc: self.loc(s),
+        }
+    }
+
+    fn error<T>(&mut self, at: &S<T>, message: impl Into<String>, hint: impl Into<String>) {
+        let loc = self.loc(at);
+        self.diags
+            .push(Diagnostic::error(Some(loc), message).with_hint(hint));
+    }
+
+    /// Checks an identifier: letters, digits and underscores, not starting
+    /// with a digit or with `__` (reserved for labgen's own names).
+    fn ident(&mut self, s: &S<String>, what: &str) {
+        let v = &s.value;
+        // Names used in expressions must be identifiers; ids that only
+        // appear in file names and HTML (missions, acts, tracks) may also
+        // use hyphens.
+        let dash = matches!(what, "mission" | "act" | "track");
+        let ok = !v.is_empty()
+            && !v.starts_with("__")
+            && v.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || (dash && c == '-'));
+        if !ok {
+            let hint = if dash {
+                "use letters, digits, `-` and `_`, starting with a letter (e.g. `data-gravity`)"
+            } else {
+                "use letters, digits and underscores, starting with a letter (e.g. `link_bw`)"
+            };
+            self.error(s, format!("`{v}` is not a valid {what} id"), hint);
+        }
+    }
+
+    fn quantity(&mut self, s: &S<Scalar>, unit: Option<&S<String>>) -> Option<Quantity> {
+        let text = s.value.0.trim();
+        // A bare number takes the unit given beside it, if any.
+        let with_unit = match unit {
+            Some(u) if text.parse::<f64>().is_ok() && !u.value.trim().is_empty() => {
+                if u.value.trim() == "%" {
+                    format!("{text}%")
+                } else {
+                    format!("{text} {}", u.value.trim())
+                }
+            }
+            _ => text.to_string(),
+        };
+        match parse_quantity(&with_unit) {
+            Ok(q) => Some(q),
+            Err(e) => {
+                let loc = self.loc(s);
+                self.diags.push(
+                    Diagnostic::error(Some(loc), format!("`{text}` is not a quantity: {}", e.message))
+                        .with_hint(e.hint.unwrap_or_else(|| {
+                            "write a number, optionally followed by a unit, e.g. `150 MB/s` or `$0.09/GB`".to_string()
+                        })),
+                );
+                None
+            }
+        }
+    }
+
+    fn display(&mut self, unit: Option<&S<String>>, digits: Option<&S<u8>>) -> Display {
+        let digits = digits.map(|d| d.value);
+        let unit = match unit {
+            None => {
+                DisplayUnit::Unit(crate::units::parse_unit("1").unwrap_or_else(|_| dimensionless()))
+            }
+            Some(u) if u.value.trim().is_empty() => DisplayUnit::Unit(dimensionless()),
+            Some(u) => match parse_display_unit(u.value.trim()) {
+                Ok(d) => d,
+                Err(e) => {
+                    let loc = self.loc(u);
+                    self.diags.push(
+                        Diagnostic::error(
+                            Some(loc),
+                            format!("unknown unit `{}`: {}", u.value, e.message),
+                        )
+                        .with_hint(e.hint.unwrap_or_else(|| {
+                            "use a unit such as ms, GB/s, $, %, or `duration`".to_string()
+                        })),
+                    );
+                    DisplayUnit::Unit(dimensionless())
+                }
+            },
+        };
+        Display { unit, digits }
+    }
+}
+
+fn dimensionless() -> crate::units::Unit {
+    crate::units::Unit {
+        symbol: String::new(),
+        factor: 1.0,
+        dim: Dim::DIMENSIONLESS,
+    }
+}
+
+fn tone(ctx: &mut Ctx, s: &S<String>) -> Tone {
+    match s.value.as_str() {
+        "good" => Tone::Good,
+        "warn" => Tone::Warn,
+        "bad" => Tone::Bad,
+        "info" => Tone::Info,
+        other => {
+            ctx.error(
+                s,
+                format!("unknown tone `{other}`"),
+                "use one of good, warn, bad, info",
+            );
+            Tone::Info
+        }
+    }
+}
+
+/// Checks a raw mission. Returns the mission when it is usable for later
+/// stages (even with warnings), and every diagnostic found.
+pub fn validate(file: &Path, source: &str, raw: RawMission) -> (Option<Mission>, Diagnostics) {
+    let mut ctx = Ctx {
+        file,
+        diags: Diagnostics::new(),
+    };
+    ctx.ident(&raw.id, "mission");
+
+    // Names share one namespace: constants, controls and formulas are all
+    // usable in expressions, so a clash would be ambiguous.
+    let mut names: Vec<(String, Location)> = Vec::new();
+    let mut declare = |ctx: &mut Ctx, s: &S<String>, what: &str| {
+        ctx.ident(s, what);
+        if s.value == "track" {
+            ctx.error(
+                s,
+                "`track` is reserved for the track selector",
+                "choose another id",
+            );
+        }
+        if let Some((_, first)) = names.iter().find(|(n, _)| *n == s.value) {
+            let first = first.clone();
+            ctx.error(
+                s,
+                format!("`{}` is already defined at {first}", s.value),
+                "constants, controls and formulas share one namespace; rename one of them",
+            );
+        } else {
+            names.push((s.value.clone(), ctx.loc(s)));
+        }
+    };
+
+    let mut constants = Vec::new();
+    for c in &raw.constants {
+        declare(&mut ctx, &c.id, "constant");
+        let value = ctx.quantity(&c.value, c.unit.as_ref());
+        let display = ctx.display(c.unit.as_ref(), c.digits.as_ref());
+        constants.push(Constant {
+            id: c.id.value.clone(),
+            label: c
+                .label
+                .as_ref()
+                .map_or_else(|| c.id.value.clone(), |l| l.value.clone()),
+            value: value.unwrap_or(Quantity {
+                value: 0.0,
+                dim: Dim::DIMENSIONLESS,
+            }),
+            display,
+            source: c.source.as_ref().map(|s| s.value.clone()),
+            note: c.note.as_ref().map(|s| s.value.clone()),
+            loc: ctx.loc(&c.id),
+        });
+    }
+
+    let mut controls = Vec::new();
+    for c in &raw.controls {
+        declare(&mut ctx, &c.id, "control");
+        controls.push(control(&mut ctx, c));
+    }
+
+    let mut formulas = Vec::new();
+    for f in &raw.formulas {
+        declare(&mut ctx, &f.id, "formula");
+        let display = ctx.display(f.unit.as_ref(), f.digits.as_ref());
+        formulas.push(Formula {
+            id: f.id.value.clone(),
+            label: f
+                .label
+                .as_ref()
+                .map_or_else(|| f.id.value.clone(), |l| l.value.clone()),
+            expr: ctx.source(&f.expr),
+            display,
+            unit_loc: f.unit.as_ref().map(|u| ctx.loc(u)),
+            tex: f.tex.as_ref().map(|t| t.value.clone()),
+            note: f.note.as_ref().map(|t| t.value.clone()),
+        });
+    }
+
+    let has_track_selector = !raw.tracks.is_empty();
+    let mut tracks = Vec::new();
+    for t in &raw.tracks {
+        ctx.ident(&t.id, "track");
+        if tracks.iter().any(|o: &Track| o.id == t.id.value) {
+            ctx.error(
+                &t.id,
+                format!("track `{}` is defined twice", t.id.value),
+                "give every track a unique id",
+            );
+        }
+        let mut overrides = Vec::new();
+        for (key, value) in &t.constants.0 {
+            match constants.iter().position(|c| c.id == key.value) {
+                Some(i) => {
+                    if let Some(q) = ctx.quantity(value, None) {
+                        if q.dim != constants[i].value.dim {
+                            ctx.error(
+                                value,
+                                format!(
+                                    "track value for `{}` is {} but the constant is {}",
+                                    key.value,
+                                    q.dim.describe(),
+                                    constants[i].value.dim.describe()
+                                ),
+                                "give the override the same kind of unit as the constant",
+                            );
+                        }
+                        overrides.push((i, q));
+                    }
+                }
+                None => {
+                    let hint =
+                        match did_you_mean(&key.value, constants.iter().map(|c| c.id.as_str())) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => {
+                                "a track can only override constants declared under `constants:`"
+                                    .to_string()
+                            }
+                        };
+                    ctx.error(key, format!("unknown constant `{}`", key.value), hint);
+                }
+            }
+        }
+        let mut defaults = Vec::new();
+        for (key, value) in &t.defaults.0 {
+            match controls.iter().position(|c: &Control| c.id == key.value) {
+                Some(i) => {
+                    if let Some(p) = position_of(&mut ctx, &controls[i], value, &raw.controls[i]) {
+                        defaults.push((i, p));
+                    }
+                }
+                None => {
+                    let hint = match did_you_mean(&key.value, controls.iter().map(|c| c.id.as_str())) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "`defaults` sets the starting position of controls declared under `controls:`".to_string(),
+                    };
+                    ctx.error(key, format!("unknown control `{}`", key.value), hint);
+                }
+            }
+        }
+        tracks.push(Track {
+            id: t.id.value.clone(),
+            label: t.label.value.clone(),
+            summary: ctx.opt_text(&t.summary),
+            constants: overrides,
+            defaults,
+        });
+    }
+    if tracks.is_empty() {
+        tracks.push(Track {
+            id: "default".to_string(),
+            label: "Default".to_string(),
+            summary: None,
+            constants: Vec::new(),
+            defaults: Vec::new(),
+        });
+    }
+
+    let mut hidden = 0usize;
+    let mut acts = Vec::new();
+    let mut shown_in: Vec<Option<String>> = vec![None; controls.len()];
+    for a in &raw.acts {
+        ctx.ident(&a.id, "act");
+        if acts.iter().any(|o: &Act| o.id == a.id.value) {
+            ctx.error(
+                &a.id,
+                format!("act `{}` is defined twice", a.id.value),
+                "give every act a unique id",
+            );
+        }
+        let simulator = a.simulator.as_ref().map(|s| {
+            let mut idx = Vec::new();
+            let mut locs = Vec::new();
+            for c in &s.controls {
+                match controls.iter().position(|k| k.id == c.value) {
+                    Some(i) => {
+                        if let Some(other) = &shown_in[i] {
+                            ctx.error(
+                                c,
+                                format!("control `{}` is already shown in act `{other}`", c.value),
+                                "a control belongs to one act's simulator; declare a second control for this act",
+                            );
+                        } else {
+                            shown_in[i] = Some(a.id.value.clone());
+                            idx.push(i);
+                            locs.push(ctx.loc(c));
+                        }
+                    }
+                    None => {
+                        let hint = match did_you_mean(&c.value, controls.iter().map(|c| c.id.as_str())) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => "list ids declared under `controls:`".to_string(),
+                        };
+                        ctx.error(c, format!("unknown control `{}`", c.value), hint);
+                    }
+                }
+            }
+            let instruments = s
+                .instruments
+                .iter()
+                .map(|i| instrument(&mut ctx, i, &a.id.value, &mut hidden, &mut formulas))
+                .collect();
+            Simulator {
+                intro: ctx.opt_text(&s.intro),
+                controls: idx,
+                control_locs: locs,
+                instruments,
+            }
+        });
+        acts.push(Act {
+            id: a.id.value.clone(),
+            title: a.title.value.clone(),
+            duration: a.duration.as_ref().map(|d| d.value.clone()),
+            story: ctx.opt_text(&a.story),
+            stakeholder: a.stakeholder.as_ref().map(|s| Stakeholder {
+                from: s.from.value.clone(),
+                message: ctx.text(&s.message),
+            }),
+            prediction: a.prediction.as_ref().map(|q| question(&mut ctx, q)),
+            simulator,
+            reveal: ctx.opt_text(&a.reveal),
+            reflection: a.reflection.as_ref().map(|q| question(&mut ctx, q)),
+            mathpeek: a.mathpeek.as_ref().map(|m| MathPeek {
+                title: m.title.value.clone(),
+                latex: ctx.source(&m.latex),
+                where_: ctx.opt_text(&m.where_),
+                example: ctx.opt_text(&m.example),
+            }),
+        });
+    }
+    if raw.acts.is_empty() {
+        ctx.error(
+            &raw.id,
+            "the mission has no acts",
+            "add an `acts:` list with at least one act",
+        );
+    }
+    for (i, c) in controls.iter().enumerate() {
+        if shown_in[i].is_none() {
+            ctx.diags.push(
+                Diagnostic::warning(
+                    Some(c.loc.clone()),
+                    format!("control `{}` is not shown in any act", c.id),
+                )
+                .with_hint("list it under an act's `simulator: controls:`, or make it a constant"),
+            );
+        }
+    }
+
+    let mission = Mission {
+        file: file.to_path_buf(),
+        source: source.to_string(),
+        id: raw.id.value.clone(),
+        chapter: raw.chapter.as_ref().map(|c| c.value.0.clone()),
+        title: raw.title.value.clone(),
+        subtitle: ctx.opt_text(&raw.subtitle),
+        duration: raw.duration.as_ref().map(|d| d.value.clone()),
+        core_invariant: ctx.opt_text(&raw.core_invariant),
+        reading: raw
+            .reading
+            .iter()
+            .map(|r| Reading {
+                title: r.title.value.clone(),
+                section: r.section.as_ref().map(|s| s.value.clone()),
+                why: ctx.opt_text(&r.why),
+            })
+            .collect(),
+        tracks,
+        has_track_selector,
+        constants,
+        controls,
+        formulas,
+        acts,
+    };
+    let ok = !ctx.diags.has_errors();
+    (ok.then_some(mission), ctx.diags)
+}
+
+fn question(ctx: &mut Ctx, q: &raw::RawQuestion) -> Question {
+    let mut options: Vec<Choice> = Vec::new();
+    for o in &q.options.value {
+        if o.key.value.trim().is_empty() {
+            ctx.error(
+                &o.key,
+                "an option key cannot be empty",
+                "use a short key such as `A`",
+            );
+        }
+        if options.iter().any(|p| p.key == o.key.value) {
+            ctx.error(
+                &o.key,
+                format!("option key `{}` is used twice", o.key.value),
+                "give every option a unique key",
+            );
+        }
+        options.push(Choice {
+            key: o.key.value.clone(),
+            text: ctx.text(&o.text),
+            feedback: ctx.text(&o.feedback),
+        });
+    }
+    if options.len() < 2 {
+        ctx.error(
+            &q.options,
+            "a question needs at least two options",
+            "add the alternatives a student chooses between",
+        );
+    }
+    if !options.iter().any(|o| o.key == q.correct.value) {
+        let keys: Vec<&str> = options.iter().map(|o| o.key.as_str()).collect();
+        ctx.error(
+            &q.correct,
+            format!(
+                "the correct option `{}` is not one of the options",
+                q.correct.value
+            ),
+            format!("use one of: {}", keys.join(", ")),
+        );
+    }
+    Question {
+        prompt: ctx.text(&q.prompt),
+        options,
+        correct: q.correct.value.clone(),
+    }
+}
+
+fn hidden_formula(
+    ctx: &Ctx,
+    s: &S<String>,
+    act: &str,
+    what: &str,
+    hidden: &mut usize,
+    formulas: &mut Vec<Formula>,
+) -> String {
+    *hidden += 1;
+    let id = format!("__{what}_{act}_{hidden}");
+    formulas.push(Formula {
+        id: id.clone(),
+        label: format!("{what} condition"),
+        expr: ctx.source(s),
+        display: Display {
+            unit: DisplayUnit::Unit(dimensionless()),
+            digits: None,
+        },
+        unit_loc: None,
+        tex: None,
+        note: None,
+    });
+    id
+}
+
+fn instrument(
+    ctx: &mut Ctx,
+    i: &raw::RawInstrument,
+    act: &str,
+    hidden: &mut usize,
+    formulas: &mut Vec<Formula>,
+) -> Instrument {
+    match i {
+        raw::RawInstrument::Metric(m) => Instrument::Metric {
+            value: m.value.value.clone(),
+            loc: ctx.loc(&m.value),
+            label: m.label.as_ref().map(|l| l.value.clone()),
+            note: ctx.opt_text(&m.note),
+        },
+        raw::RawInstrument::Status(s) => {
+            let mut levels = Vec::new();
+            let n = s.levels.value.len();
+            for (k, l) in s.levels.value.iter().enumerate() {
+                let when = l
+                    .when
+                    .as_ref()
+                    .map(|w| hidden_formula(ctx, w, act, "status", hidden, formulas));
+                if when.is_none() && k + 1 != n {
+                    ctx.error(
+                        &l.label,
+                        "only the last status level may omit `when`",
+                        "add a `when:` condition, or move this level last",
+                    );
+                }
+                levels.push(Level {
+                    when,
+                    label: l.label.value.clone(),
+                    tone: tone(ctx, &l.tone),
+                    note: ctx.opt_text(&l.note),
+                });
+            }
+            if levels.is_empty() {
+                ctx.error(
+                    &s.levels,
+                    "a status needs at least one level",
+                    "add levels with `when`, `label` and `tone`",
+                );
+            } else if levels.last().is_some_and(|l| l.when.is_some()) {
+                ctx.error(&s.levels, "the last status level must have no `when`", "add a final level without `when` for the remaining states, so every state has a status");
+            }
+            Instrument::Status {
+                label: s.label.value.clone(),
+                value: s.value.as_ref().map(|v| (v.value.clone(), ctx.loc(v))),
+                levels,
+            }
+        }
+        raw::RawInstrument::Plot(p) => {
+            let kind = match p.kind.value.as_str() {
+                "timeline" => PlotKind::Timeline,
+                "bars" => PlotKind::Bars,
+                other => {
+                    ctx.error(
+                        &p.kind,
+                        format!("unknown plot kind `{other}`"),
+                        "use `timeline` or `bars`",
+                    );
+                    PlotKind::Bars
+                }
+            };
+            if p.series.value.is_empty() {
+                ctx.error(
+                    &p.series,
+                    "a plot needs at least one series",
+                    "list the values to draw under `series:`",
+                );
+            }
+            let series = p
+                .series
+                .value
+                .iter()
+                .map(|s| SeriesSpec {
+                    value: s.value.value.clone(),
+                    loc: ctx.loc(&s.value),
+                    label: s.label.value.clone(),
+                    tone: s.tone.as_ref().map(|t| tone(ctx, t)),
+                })
+                .collect();
+            let display = ctx.display(Some(&p.unit), p.digits.as_ref());
+            Instrument::Plot(PlotSpec {
+                kind,
+                title: ctx.text(&p.title),
+                display,
+                axis: p
+                    .axis
+                    .as_ref()
+                    .map_or_else(String::new, |a| a.value.clone()),
+                series,
+                loc: ctx.loc(&p.kind),
+            })
+        }
+        raw::RawInstrument::Banner(b) => Instrument::Banner {
+            when: hidden_formula(ctx, &b.when, act, "banner", hidden, formulas),
+            tone: tone(ctx, &b.tone),
+            title: ctx.text(&b.title),
+            text: ctx.opt_text(&b.text),
+        },
+    }
+}
+
+/// Builds a control's positions from its declaration.
+fn control(ctx: &mut Ctx, c: &raw::RawControl) -> Control {
+    let display = ctx.display(c.unit.as_ref(), c.digits.as_ref());
+    let mut positions = Vec::new();
+    let kind;
+    let only = |ctx: &mut Ctx, present: bool, at: &S<String>, key: &str, kinds: &str| {
+        if present {
+            ctx.error(
+                at,
+                format!("`{key}` is only for {kinds} controls"),
+                format!("remove `{key}` or change `kind`"),
+            );
+        }
+    };
+    match c.kind.value.as_str() {
+        "slider" => {
+            only(ctx, c.options.is_some(), &c.kind, "options", "select");
+            only(
+                ctx,
+                c.on.is_some() || c.off.is_some(),
+                &c.kind,
+                "on/off",
+                "toggle",
+            );
+            if let Some(stops) = &c.stops {
+                if c.min.is_some() || c.max.is_some() || c.step.is_some() {
+                    ctx.error(
+                        &c.kind,
+                        "a slider has either `stops` or `min`/`max`/`step`, not both",
+                        "keep one of the two forms",
+                    );
+                }
+                for s in &stops.value {
+                    if let Some(q) = ctx.quantity(s, c.unit.as_ref()) {
+                        positions.push(q);
+                    }
+                }
+                if stops.value.len() < 2 {
+                    ctx.error(
+                        stops,
+                        "a slider needs at least two stops",
+                        "list the values the slider moves through",
+                    );
+                }
+                if positions.windows(2).any(|w| w[0].value >= w[1].value) {
+                    ctx.error(
+                        stops,
+                        "slider stops must increase",
+                        "list the stops from smallest to largest",
+                    );
+                }
+                kind = ControlKind::Slider { uniform: None };
+            } else {
+                let (Some(min), Some(max)) = (&c.min, &c.max) else {
+                    ctx.error(
+                        &c.kind,
+                        "a slider needs `min` and `max` (and optionally `step`), or `stops`",
+                        "add them, e.g. `min: 1`, `max: 32`, `step: 1`",
+                    );
+                    return placeholder(ctx, c, display);
+                };
+                let lo = ctx.quantity(min, c.unit.as_ref());
+                let hi = ctx.quantity(max, c.unit.as_ref());
+                let step = match &c.step {
+                    Some(s) => ctx.quantity(s, c.unit.as_ref()),
+                    None => lo.map(|l| Quantity {
+                        value: if l.dim.is_dimensionless() {
+                            1.0
+                        } else {
+                            f64::NAN
+                        },
+                        dim: l.dim,
+                    }),
+                };
+                let (Some(lo), Some(hi), Some(step)) = (lo, hi, step) else {
+                    return placeholder(ctx, c, display);
+                };
+                if lo.dim != hi.dim || lo.dim != step.dim {
+                    ctx.error(
+                        &c.kind,
+                        "`min`, `max` and `step` must have the same kind of unit",
+                        "write all three in compatible units",
+                    );
+                    return placeholder(ctx, c, display);
+                }
+                if !(step.value > 0.0) {
+                    let at = c.step.as_ref().unwrap_or(min);
+                    ctx.error(
+                        at,
+                        "a slider needs a positive `step`",
+                        "add `step:` with a positive value in the slider's unit",
+                    );
+                    return placeholder(ctx, c, display);
+                }
+                if hi.value < lo.value {
+                    ctx.error(max, "`max` is below `min`", "swap them");
+                    return placeholder(ctx, c, display);
+                }
+                let count = ((hi.value - lo.value) / step.value + 1e-9).floor() + 1.0;
+                if count > MAX_POSITIONS as f64 {
+                    ctx.error(
+                        &c.kind,
+                        format!(
+                            "the slider has {count} positions; at most {MAX_POSITIONS} are allowed"
+                        ),
+                        "use a larger `step` or a list of `stops`: every position is precomputed",
+                    );
+                    return placeholder(ctx, c, display);
+                }
+                for k in 0..count as usize {
+                    positions.push(Quantity {
+                        value: lo.value + k as f64 * step.value,
+                        dim: lo.dim,
+                    });
+                }
+                let factor = display_factor(&display, lo.dim);
+                kind = ControlKind::Slider {
+                    uniform: Some((lo.value / factor, step.value / factor)),
+                };
+            }
+        }
+        "select" => {
+            only(
+                ctx,
+                c.min.is_some() || c.max.is_some() || c.step.is_some() || c.stops.is_some(),
+                &c.kind,
+                "min/max/step/stops",
+                "slider",
+            );
+            let Some(options) = &c.options else {
+                ctx.error(
+                    &c.kind,
+                    "a select needs `options`",
+                    "list options with `key`, `label` and `value`",
+                );
+                return placeholder(ctx, c, display);
+            };
+            let mut out = Vec::new();
+            for o in &options.value {
+                if out.iter().any(|p: &Position| p.key == o.key.value) {
+                    ctx.error(
+                        &o.key,
+                        format!("option key `{}` is used twice", o.key.value),
+                        "give every option a unique key",
+                    );
+                }
+                if let Some(q) = ctx.quantity(&o.value, c.unit.as_ref()) {
+                    positions.push(q);
+                    out.push(Position {
+                        key: o.key.value.clone(),
+                        label: o.label.value.clone(),
+                        value: q.value,
+                    });
+                }
+            }
+            if options.value.is_empty() {
+                ctx.error(options, "a select needs at least one option", "add options");
+            }
+            let dim = positions.first().map_or(Dim::DIMENSIONLESS, |q| q.dim);
+            if positions.iter().any(|q| q.dim != dim) {
+                ctx.error(
+                    options,
+                    "all options of a select must have the same kind of unit",
+                    "write every option's `value` in compatible units",
+                );
+            }
+            let default = match &c.default {
+                Some(d) => match out.iter().position(|p| p.key == d.value.0) {
+                    Some(i) => i,
+                    None => {
+                        let keys: Vec<&str> = out.iter().map(|p| p.key.as_str()).collect();
+                        ctx.error(
+                            d,
+                            format!("default `{}` is not an option key", d.value.0),
+                            format!("use one of: {}", keys.join(", ")),
+                        );
+                        0
+                    }
+                },
+                None => 0,
+            };
+            return Control {
+                id: c.id.value.clone(),
+                label: c.label.value.clone(),
+                kind: ControlKind::Select,
+                positions: out,
+                default,
+                dim,
+                display,
+                help: c.help.as_ref().map(|h| h.value.clone()),
+                loc: ctx.loc(&c.id),
+            };
+        }
+        "toggle" => {
+            only(ctx, c.options.is_some(), &c.kind, "options", "select");
+            let off = c.off.as_ref().map_or(
+                Some(Quantity {
+                    value: 0.0,
+                    dim: Dim::DIMENSIONLESS,
+                }),
+                |s| ctx.quantity(s, c.unit.as_ref()),
+            );
+            let on = c.on.as_ref().map_or(
+                Some(Quantity {
+                    value: 1.0,
+                    dim: Dim::DIMENSIONLESS,
+                }),
+                |s| ctx.quantity(s, c.unit.as_ref()),
+            );
+            let (Some(off), Some(on)) = (off, on) else {
+                return placeholder(ctx, c, display);
+            };
+            if off.dim != on.dim {
+                ctx.error(
+                    &c.kind,
+                    "`on` and `off` must have the same kind of unit",
+                    "write both in compatible units",
+                );
+            }
+            let default = match &c.default {
+                None => 0,
+                Some(d) => match d.value.0.as_str() {
+                    "false" | "off" => 0,
+                    "true" | "on" => 1,
+                    other => {
+                        ctx.error(
+                            d,
+                            format!("default `{other}` is not valid for a toggle"),
+                            "use `true` or `false`",
+                        );
+                        0
+                    }
+                },
+            };
+            return Control {
+                id: c.id.value.clone(),
+                label: c.label.value.clone(),
+                kind: ControlKind::Toggle,
+                positions: vec![
+                    Position {
+                        key: "off".into(),
+                        label: "off".into(),
+                        value: off.value,
+                    },
+                    Position {
+                        key: "on".into(),
+                        label: "on".into(),
+                        value: on.value,
+                    },
+                ],
+                default,
+                dim: on.dim,
+                display,
+                help: c.help.as_ref().map(|h| h.value.clone()),
+                loc: ctx.loc(&c.id),
+            };
+        }
+        other => {
+            ctx.error(
+                &c.kind,
+                format!("unknown control kind `{other}`"),
+                "use `slider`, `select` or `toggle`",
+            );
+            return placeholder(ctx, c, display);
+        }
+    }
+    // Sliders: label every position with the control's display unit.
+    let dim = positions.first().map_or(Dim::DIMENSIONLESS, |q| q.dim);
+    if positions.iter().any(|q| q.dim != dim) {
+        ctx.error(
+            &c.kind,
+            "all stops of a slider must have the same kind of unit",
+            "write every stop in compatible units",
+        );
+    }
+    check_display_dim(ctx, c, &display, dim);
+    let positions: Vec<Position> = positions
+        .iter()
+        .map(|q| {
+            let label = crate::format::show(q.value, &display.unit, display.digits).text;
+            Position {
+                key: label.clone(),
+                label,
+                value: q.value,
+            }
+        })
+        .collect();
+    let mut control = Control {
+        id: c.id.value.clone(),
+        label: c.label.value.clone(),
+        kind,
+        positions,
+        default: 0,
+        dim,
+        display,
+        help: c.help.as_ref().map(|h| h.value.clone()),
+        loc: ctx.loc(&c.id),
+    };
+    match &c.default {
+        Some(d) => {
+            if let Some(p) = position_of(ctx, &control, d, c) {
+                control.default = p;
+            }
+        }
+        None => ctx.error(
+            &c.kind,
+            "a slider needs a `default`",
+            "add `default:` with one of the slider's values",
+        ),
+    }
+    control
+}
+
+/// Checks that a control's display unit fits its values.
+fn check_display_dim(ctx: &mut Ctx, c: &raw::RawControl, display: &Display, dim: Dim) {
+    if let Some(ddim) = crate::format::display_dim(&display.unit) {
+        let explicit = c.unit.is_some();
+        if ddim != dim && (explicit || !dim.is_dimensionless()) {
+            let at = c.unit.as_ref().unwrap_or(&c.kind);
+            ctx.error(
+                at,
+                format!(
+                    "the control's values are {} but its unit shows {}",
+                    dim.describe(),
+                    ddim.describe()
+                ),
+                if explicit {
+                    "make `unit` match the values (e.g. values in TB shown in TB or GB)".to_string()
+                } else {
+                    "add `unit:` saying how to show the values (e.g. `unit: TB`)".to_string()
+                },
+            );
+        }
+    }
+}
+
+/// How many base units one display unit is, for uniform slider inputs.
+fn display_factor(display: &Display, dim: Dim) -> f64 {
+    match &display.unit {
+        DisplayUnit::Unit(u) if u.dim == dim && u.factor > 0.0 => u.factor,
+        DisplayUnit::Percent => 0.01,
+        _ => 1.0,
+    }
+}
+
+/// Resolves a written value (`10 TB`, `4`) to a position of `control`.
+fn position_of(
+    ctx: &mut Ctx,
+    control: &Control,
+    value: &S<Scalar>,
+    raw: &raw::RawControl,
+) -> Option<usize> {
+    if control.kind == ControlKind::Select {
+        return match control
+            .positions
+            .iter()
+            .position(|p| p.key == value.value.0)
+        {
+            Some(i) => Some(i),
+            None => {
+                let keys: Vec<&str> = control.positions.iter().map(|p| p.key.as_str()).collect();
+                ctx.error(
+                    value,
+                    format!(
+                        "`{}` is not an option key of `{}`",
+                        value.value.0, control.id
+                    ),
+                    format!("use one of: {}", keys.join(", ")),
+                );
+                None
+            }
+        };
+    }
+    if control.kind == ControlKind::Toggle {
+        return match value.value.0.as_str() {
+            "true" | "on" => Some(1),
+            "false" | "off" => Some(0),
+            other => {
+                ctx.error(
+                    value,
+                    format!("`{other}` is not valid for a toggle"),
+                    "use `true` or `false`",
+                );
+                None
+            }
+        };
+    }
+    let q = ctx.quantity(value, raw.unit.as_ref())?;
+    let tolerance = |v: f64| 1e-9 * v.abs().max(1e-300);
+    match control
+        .positions
+        .iter()
+        .position(|p| (p.value - q.value).abs() <= tolerance(p.value) && q.dim == control.dim)
+    {
+        Some(i) => Some(i),
+        None => {
+            let (first, last) = (
+                control
+                    .positions
+                    .first()
+                    .map(|p| p.label.clone())
+                    .unwrap_or_default(),
+                control
+                    .positions
+                    .last()
+                    .map(|p| p.label.clone())
+                    .unwrap_or_default(),
+            );
+            let hint = if matches!(control.kind, ControlKind::Slider { uniform: Some(_) }) {
+                format!("use a value from {first} to {last} that falls on a step of the slider")
+            } else {
+                let labels: Vec<&str> =
+                    control.positions.iter().map(|p| p.label.as_str()).collect();
+                format!("use one of the stops: {}", labels.join(", "))
+            };
+            ctx.error(
+                value,
+                format!(
+                    "`{}` is not a position of control `{}`",
+                    value.value.0, control.id
+                ),
+                hint,
+            );
+            None
+        }
+    }
+}
+
+/// A stand-in control after an error, so later checks can go on.
+fn placeholder(ctx: &Ctx, c: &raw::RawControl, display: Display) -> Control {
+    Control {
+        id: c.id.value.clone(),
+        label: c.label.value.clone(),
+        kind: ControlKind::Select,
+        positions: vec![Position {
+            key: "0".into(),
+            label: "0".into(),
+            value: 0.0,
+        }],
+        default: 0,
+        dim: Dim::DIMENSIONLESS,
+        display,
+        help: None,
+        loc: ctx.loc(&c.id),
+    }
+}

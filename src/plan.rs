@@ -1,0 +1,260 @@
+//! Planning: which values each page shows, and in which mode.
+//!
+//! Walks a mission's prose and instruments, resolves every value reference
+//! against the model (with did-you-mean hints), and lists the sweep
+//! requests. It also finds controls that change nothing shown in their act.
+//! The modes of the prose fields are fixed here, in one place, and the
+//! renderer asks [`text_fields`] the same question, so the two agree.
+
+use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Location};
+use crate::format::display_dim;
+use crate::mission::{Display, Instrument, Mission, Text};
+use crate::model::{Model, Slot};
+use crate::sweep::{Mode, Request};
+use crate::text::{self, Piece};
+use std::collections::BTreeSet;
+
+/// Every prose field of a mission with its mode and act (if inside one).
+pub fn text_fields<'a>(m: &'a Mission) -> Vec<(&'a Text, Mode, Option<usize>)> {
+    use Mode::{Live, Pinned};
+    let mut out: Vec<(&Text, Mode, Option<usize>)> = Vec::new();
+    let mut push = |t: Option<&'a Text>, mode, act| {
+        if let Some(t) = t {
+            out.push((t, mode, act));
+        }
+    };
+    push(m.subtitle.as_ref(), Pinned, None);
+    push(m.core_invariant.as_ref(), Pinned, None);
+    for r in &m.reading {
+        push(r.why.as_ref(), Pinned, None);
+    }
+    for t in &m.tracks {
+        push(t.summary.as_ref(), Pinned, None);
+    }
+    for (i, a) in m.acts.iter().enumerate() {
+        let act = Some(i);
+        push(a.story.as_ref(), Pinned, act);
+        if let Some(s) = &a.stakeholder {
+            push(Some(&s.message), Pinned, act);
+        }
+        for q in [&a.prediction, &a.reflection].into_iter().flatten() {
+            push(Some(&q.prompt), Pinned, act);
+            for o in &q.options {
+                push(Some(&o.text), Pinned, act);
+                push(Some(&o.feedback), Pinned, act);
+            }
+        }
+        if let Some(sim) = &a.simulator {
+            push(sim.intro.as_ref(), Pinned, act);
+            for inst in &sim.instruments {
+                match inst {
+                    Instrument::Metric { note, .. } => push(note.as_ref(), Live, act),
+                    Instrument::Status { levels, .. } => {
+                        for l in levels {
+                            push(l.note.as_ref(), Live, act);
+                        }
+                    }
+                    Instrument::Plot(p) => push(Some(&p.title), Live, act),
+                    Instrument::Banner { title, text, .. } => {
+                        push(Some(title), Live, act);
+                        push(text.as_ref(), Live, act);
+                    }
+                }
+            }
+        }
+        push(a.reveal.as_ref(), Live, act);
+        if let Some(mp) = &a.mathpeek {
+            push(mp.where_.as_ref(), Pinned, act);
+            push(mp.example.as_ref(), Live, act);
+        }
+    }
+    drop(push);
+    out
+}
+
+/// How a slot is shown by default.
+pub fn display_of<'a>(m: &'a Mission, model: &Model, slot: usize) -> &'a Display {
+    match model.slots[slot] {
+        Slot::Constant(i) => &m.constants[i].display,
+        Slot::Control(i) => &m.controls[i].display,
+        Slot::Formula(i) => &m.formulas[i].display,
+    }
+}
+
+/// The result of planning one mission.
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    /// Every value to compute, sorted and unique.
+    pub requests: Vec<Request>,
+}
+
+/// Resolves a public name to its slot, or explains why not.
+fn resolve(model: &Model, name: &str, loc: &Location) -> Result<usize, Diagnostic> {
+    match model.slot(name) {
+        Some(s) if !name.starts_with("__") => Ok(s),
+        _ => {
+            let mut names: Vec<&str> = model
+                .index
+                .keys()
+                .filter(|k| !k.starts_with("__"))
+                .map(String::as_str)
+                .collect();
+            names.sort();
+            let hint = match did_you_mean(name, names.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "refer to a formula, constant or control of this mission".to_string(),
+            };
+            Err(
+                Diagnostic::error(Some(loc.clone()), format!("unknown name `{name}`"))
+                    .with_hint(hint),
+            )
+        }
+    }
+}
+
+/// Plans one mission: requests, plus errors for unknown names and unit
+/// mismatches in references, and warnings for controls that change nothing.
+pub fn plan(m: &Mission, model: &Model) -> (Plan, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut requests: BTreeSet<Request> = BTreeSet::new();
+    // Every formula is swept live, so a division by zero anywhere is caught
+    // even in a formula no page shows yet.
+    for (i, _) in m.formulas.iter().enumerate() {
+        if let Some(slot) = model.slot(&m.formulas[i].id) {
+            requests.insert(Request {
+                slot,
+                mode: Mode::Live,
+            });
+        }
+    }
+    // Live slots per act, to find controls that change nothing.
+    let mut live_in_act: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); m.acts.len()];
+
+    for (t, mode, act) in text_fields(m) {
+        let pieces = match text::parse(&t.src) {
+            Ok(p) => p,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(Some(t.locate(&m.source, e.at)), e.message).with_hint(e.hint),
+                );
+                continue;
+            }
+        };
+        for p in pieces {
+            let Piece::Ref(r) = p else { continue };
+            let loc = t.locate(&m.source, r.start);
+            match resolve(model, &r.name, &loc) {
+                Ok(slot) => {
+                    if let Some(unit) = &r.unit {
+                        if let Some(want) = display_dim(unit) {
+                            if want != model.dims[slot] {
+                                diags.push(
+                                    Diagnostic::error(
+                                        Some(loc.clone()),
+                                        format!(
+                                            "`{}` is {} and cannot be shown as {}",
+                                            r.name,
+                                            model.dims[slot].describe(),
+                                            want.describe()
+                                        ),
+                                    )
+                                    .with_hint("pick a unit of the same kind, or drop `as ...`"),
+                                );
+                            }
+                        }
+                    }
+                    requests.insert(Request { slot, mode });
+                    if let (Mode::Live, Some(a)) = (mode, act) {
+                        live_in_act[a].insert(slot);
+                    }
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+
+    for (ai, act) in m.acts.iter().enumerate() {
+        let Some(sim) = &act.simulator else { continue };
+        for inst in &sim.instruments {
+            let mut named: Vec<(&str, &Location)> = Vec::new();
+            let mut hidden: Vec<&str> = Vec::new();
+            match inst {
+                Instrument::Metric { value, loc, .. } => named.push((value, loc)),
+                Instrument::Status { value, levels, .. } => {
+                    if let Some((v, loc)) = value {
+                        named.push((v, loc));
+                    }
+                    hidden.extend(levels.iter().filter_map(|l| l.when.as_deref()));
+                }
+                Instrument::Plot(p) => {
+                    for s in &p.series {
+                        named.push((&s.value, &s.loc));
+                    }
+                }
+                Instrument::Banner { when, .. } => hidden.push(when),
+            }
+            for (name, loc) in named {
+                match resolve(model, name, loc) {
+                    Ok(slot) => {
+                        requests.insert(Request {
+                            slot,
+                            mode: Mode::Live,
+                        });
+                        live_in_act[ai].insert(slot);
+                    }
+                    Err(d) => diags.push(d),
+                }
+            }
+            for h in hidden {
+                if let Some(slot) = model.slot(h) {
+                    live_in_act[ai].insert(slot);
+                }
+            }
+            if let Instrument::Plot(p) = inst {
+                if let Some(want) = display_dim(&p.display.unit) {
+                    for s in &p.series {
+                        if let Some(slot) = model.slot(&s.value) {
+                            if model.dims[slot] != want {
+                                diags.push(
+                                    Diagnostic::error(
+                                        Some(s.loc.clone()),
+                                        format!(
+                                            "series `{}` is {} but the plot's unit shows {}",
+                                            s.value,
+                                            model.dims[slot].describe(),
+                                            want.describe()
+                                        ),
+                                    )
+                                    .with_hint(
+                                        "every series of a plot must have the plot's kind of unit",
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let affected: BTreeSet<usize> = live_in_act[ai]
+            .iter()
+            .flat_map(|s| model.controls_of[*s].iter().copied())
+            .collect();
+        for (k, &c) in sim.controls.iter().enumerate() {
+            if !affected.contains(&c) {
+                diags.push(
+                    Diagnostic::warning(
+                        Some(sim.control_locs[k].clone()),
+                        format!("control `{}` changes nothing shown in act `{}`", m.controls[c].id, act.id),
+                    )
+                    .with_hint("use it in a formula that an instrument of this act shows, or remove it from the simulator"),
+                );
+            }
+        }
+    }
+    (
+        Plan {
+            requests: requests.into_iter().collect(),
+        },
+        diags,
+    )
+}

@@ -1,0 +1,1021 @@
+//! Rendering: pure functions from checked missions and their sweeps to the
+//! bytes of every output file.
+//!
+//! A lab page carries its precomputed states as one JSON block of "cells":
+//! each cell is one displayed thing (a value, a status, a banner's
+//! visibility, a plot) over exactly the axes it depends on. Elements point
+//! at their cell with `data-cell`; the page script only indexes into these
+//! arrays. The HTML is written at the default state of the first track, so
+//! the page reads right before any script runs.
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::format::{show, Shown};
+use crate::mission::{ControlKind, Display, Instrument, Mission, PlotKind, PlotSpec, Text, Tone};
+use crate::model::{Model, Slot};
+use crate::plan::display_of;
+use crate::plots;
+use crate::sweep::{self, Axis, Mode, Request, Sweep, Table};
+use crate::text::{self, escape, Piece};
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+/// One output file: a path relative to the output folder, and its bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Relative path, with forward slashes.
+    pub path: PathBuf,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+/// Everything rendering needs for one lab.
+pub struct Lab<'a> {
+    /// The checked mission.
+    pub mission: &'a Mission,
+    /// Its compiled model.
+    pub model: &'a Model,
+    /// Its sweep.
+    pub sweep: &'a Sweep,
+}
+
+const INDEX_TEMPLATE: &str = include_str!("../templates/index.html");
+const LAB_TEMPLATE: &str = include_str!("../templates/lab.html");
+const MACROS_TEMPLATE: &str = include_str!("../templates/macros.html");
+const BASE_TEMPLATE: &str = include_str!("../templates/base.html");
+const THEME_CSS: &str = include_str!("../theme/labgen.css");
+const THEME_JS: &str = include_str!("../theme/labgen.js");
+
+/// The page file name of a lab.
+pub fn lab_file(id: &str) -> String {
+    format!("{id}.html")
+}
+
+fn templates() -> Result<tera::Tera, Diagnostics> {
+    let mut tera = tera::Tera::default();
+    tera.add_raw_templates(vec![
+        ("base.html", BASE_TEMPLATE),
+        ("macros.html", MACROS_TEMPLATE),
+        ("index.html", INDEX_TEMPLATE),
+        ("lab.html", LAB_TEMPLATE),
+    ])
+    .map_err(|e| internal(format!("built-in templates do not compile: {e:?}")))?;
+    Ok(tera)
+}
+
+fn internal(message: String) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    d.push(Diagnostic::error(
+        None,
+        format!("internal error: {message}"),
+    ));
+    d
+}
+
+/// Renders the whole HTML book: index, one page per lab, and the theme.
+pub fn html_book(config: &Config, labs: &[Lab]) -> Result<Vec<OutputFile>, Diagnostics> {
+    let tera = templates()?;
+    let mut files = Vec::new();
+    let mut diags = Diagnostics::new();
+    let mut entries = Vec::new();
+    for lab in labs {
+        match lab_page(config, lab, &tera) {
+            Ok(bytes) => files.push(OutputFile {
+                path: PathBuf::from(lab_file(&lab.mission.id)),
+                bytes,
+            }),
+            Err(d) => diags.extend(d),
+        }
+        entries.push(json!({
+            "id": lab.mission.id,
+            "file": lab_file(&lab.mission.id),
+            "title": lab.mission.title,
+            "chapter": lab.mission.chapter,
+            "duration": lab.mission.duration,
+            "subtitle": lab.mission.subtitle.as_ref().map(|t| plain_pinned(lab, t)),
+            "acts": lab.mission.acts.iter().map(|a| a.title.clone()).collect::<Vec<_>>(),
+        }));
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let mut ctx = tera::Context::new();
+    ctx.insert("book", &config.book);
+    ctx.insert("labs", &entries);
+    ctx.insert("root", "");
+    let index = tera
+        .render("index.html", &ctx)
+        .map_err(|e| internal(format!("index template: {e:?}")))?;
+    files.insert(
+        0,
+        OutputFile {
+            path: PathBuf::from("index.html"),
+            bytes: index.into_bytes(),
+        },
+    );
+    files.push(OutputFile {
+        path: PathBuf::from("theme/labgen.css"),
+        bytes: THEME_CSS.as_bytes().to_vec(),
+    });
+    files.push(OutputFile {
+        path: PathBuf::from("theme/labgen.js"),
+        bytes: THEME_JS.as_bytes().to_vec(),
+    });
+    Ok(files)
+}
+
+/// A pinned text as plain words (Markdown markers kept), at the first track.
+fn plain_pinned(lab: &Lab, t: &Text) -> String {
+    let defaults = sweep::track_defaults(lab.mission);
+    let mut out = String::new();
+    if let Ok(pieces) = text::parse(&t.src) {
+        for p in pieces {
+            match p {
+                Piece::Lit(s) => out.push_str(&s),
+                Piece::Ref(r) => {
+                    if let Some(slot) = lab.model.slot(&r.name) {
+                        if let Some(table) = lab.sweep.table(Request {
+                            slot,
+                            mode: Mode::Pinned,
+                        }) {
+                            let display =
+                                override_display(display_of(lab.mission, lab.model, slot), &r);
+                            let v = table.values[table.index(0, &defaults[0])];
+                            out.push_str(&show(v, &display.unit, display.digits).text);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn override_display(base: &Display, r: &text::ValueRef) -> Display {
+    Display {
+        unit: r.unit.clone().unwrap_or_else(|| base.unit.clone()),
+        digits: r
+            .digits
+            .or(if r.unit.is_some() { None } else { base.digits }),
+    }
+}
+
+/// The page's precomputed states: cells and a pool of HTML fragments.
+struct Cells<'a> {
+    lab: &'a Lab<'a>,
+    cells: Vec<Value>,
+    keys: HashMap<String, usize>,
+    fragments: Vec<String>,
+    fragment_ids: HashMap<String, usize>,
+    /// Default positions per track.
+    defaults: Vec<Vec<usize>>,
+}
+
+impl<'a> Cells<'a> {
+    fn new(lab: &'a Lab<'a>) -> Self {
+        Cells {
+            lab,
+            cells: Vec::new(),
+            keys: HashMap::new(),
+            fragments: Vec::new(),
+            fragment_ids: HashMap::new(),
+            defaults: sweep::track_defaults(lab.mission),
+        }
+    }
+
+    fn axis_name(&self, a: &Axis) -> String {
+        match a {
+            Axis::Track => "track".to_string(),
+            Axis::Control(c) => self.lab.mission.controls[*c].id.clone(),
+        }
+    }
+
+    fn shape_of(&self, axes: &[Axis]) -> Vec<usize> {
+        axes.iter()
+            .map(|a| match a {
+                Axis::Track => self.lab.mission.tracks.len(),
+                Axis::Control(c) => self.lab.mission.controls[*c].positions.len(),
+            })
+            .collect()
+    }
+
+    /// Every full state (track, positions) of a grid, in row-major order.
+    fn states(&self, axes: &[Axis]) -> Vec<(usize, Vec<usize>)> {
+        let shape = self.shape_of(axes);
+        let n: usize = shape.iter().product();
+        (0..n)
+            .map(|mut s| {
+                let mut digits = vec![0; shape.len()];
+                for k in (0..shape.len()).rev() {
+                    digits[k] = s % shape[k];
+                    s /= shape[k];
+                }
+                let track = axes
+                    .iter()
+                    .zip(&digits)
+                    .find(|(a, _)| **a == Axis::Track)
+                    .map_or(0, |(_, d)| *d);
+                let mut pos = self.defaults[track].clone();
+                for (a, d) in axes.iter().zip(&digits) {
+                    if let Axis::Control(c) = a {
+                        pos[*c] = *d;
+                    }
+                }
+                (track, pos)
+            })
+            .collect()
+    }
+
+    fn intern_fragment(&mut self, html: String) -> usize {
+        if let Some(&i) = self.fragment_ids.get(&html) {
+            return i;
+        }
+        let i = self.fragments.len();
+        self.fragment_ids.insert(html.clone(), i);
+        self.fragments.push(html);
+        i
+    }
+
+    fn add(&mut self, key: String, axes: &[Axis], fields: Vec<(&str, Vec<Value>)>) -> usize {
+        if let Some(&i) = self.keys.get(&key) {
+            return i;
+        }
+        let mut obj = Map::new();
+        obj.insert(
+            "dims".into(),
+            json!(axes.iter().map(|a| self.axis_name(a)).collect::<Vec<_>>()),
+        );
+        obj.insert("shape".into(), json!(self.shape_of(axes)));
+        for (name, values) in fields {
+            // A field that is the same in every state is stored once.
+            let constant = values.windows(2).all(|w| w[0] == w[1]);
+            let v = if constant && !values.is_empty() {
+                values[0].clone()
+            } else {
+                Value::Array(values)
+            };
+            obj.insert(name.into(), v);
+        }
+        let i = self.cells.len();
+        self.cells.push(Value::Object(obj));
+        self.keys.insert(key, i);
+        i
+    }
+
+    /// A value cell: text, number and unit of a slot shown with `display`.
+    fn value(
+        &mut self,
+        slot: usize,
+        mode: Mode,
+        display: &Display,
+    ) -> Result<(usize, Shown), Diagnostics> {
+        let table = self
+            .lab
+            .sweep
+            .table(Request { slot, mode })
+            .ok_or_else(|| internal(format!("no sweep for slot {slot} ({mode:?})")))?;
+        let key = format!("v:{slot}:{mode:?}:{:?}:{:?}", display.unit, display.digits);
+        let shown: Vec<Shown> = table
+            .values
+            .iter()
+            .map(|v| show(*v, &display.unit, display.digits))
+            .collect();
+        let initial = shown[table.index(0, &self.defaults[0])].clone();
+        let axes = table.axes.clone();
+        let i = self.add(
+            key,
+            &axes,
+            vec![
+                ("text", shown.iter().map(|s| json!(s.text)).collect()),
+                ("number", shown.iter().map(|s| number(s.number)).collect()),
+                ("unit", shown.iter().map(|s| json!(s.unit)).collect()),
+            ],
+        );
+        Ok((i, initial))
+    }
+
+    /// The `<span>` for a value reference.
+    fn value_span(
+        &mut self,
+        name: &str,
+        slot: usize,
+        mode: Mode,
+        display: &Display,
+    ) -> Result<String, Diagnostics> {
+        let (cell, shown) = self.value(slot, mode, display)?;
+        Ok(format!(
+            "<span class=\"value\" data-value=\"{}\" data-cell=\"{cell}\" data-number=\"{}\" data-unit=\"{}\">{}</span>",
+            escape(name),
+            number_attr(shown.number),
+            escape(&shown.unit),
+            escape(&shown.text)
+        ))
+    }
+
+    /// Prose with its references replaced by value spans, as Markdown source.
+    fn prose(&mut self, t: &Text, mode: Mode) -> Result<String, Diagnostics> {
+        let pieces = text::parse(&t.src).map_err(|e| {
+            let mut d = Diagnostics::new();
+            d.push(
+                Diagnostic::error(Some(t.locate(&self.lab.mission.source, e.at)), e.message)
+                    .with_hint(e.hint),
+            );
+            d
+        })?;
+        let mut out = String::with_capacity(t.src.len());
+        for p in pieces {
+            match p {
+                Piece::Lit(s) => out.push_str(&s),
+                Piece::Ref(r) => {
+                    let slot = self
+                        .lab
+                        .model
+                        .slot(&r.name)
+                        .ok_or_else(|| internal(format!("unresolved name {}", r.name)))?;
+                    let display =
+                        override_display(display_of(self.lab.mission, self.lab.model, slot), &r);
+                    out.push_str(&self.value_span(&r.name, slot, mode, &display)?);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn block(&mut self, t: &Text, mode: Mode) -> Result<String, Diagnostics> {
+        Ok(text::markdown(&self.prose(t, mode)?))
+    }
+
+    fn inline(&mut self, t: &Text, mode: Mode) -> Result<String, Diagnostics> {
+        Ok(text::markdown_inline(&self.prose(t, mode)?))
+    }
+
+    fn opt_block(&mut self, t: &Option<Text>, mode: Mode) -> Result<Option<String>, Diagnostics> {
+        t.as_ref().map(|t| self.block(t, mode)).transpose()
+    }
+
+    /// A text at one particular state, as plain text (for SVG titles).
+    fn plain_at(&self, t: &Text, track: usize, pos: &[usize]) -> String {
+        let mut out = String::new();
+        if let Ok(pieces) = text::parse(&t.src) {
+            for p in pieces {
+                match p {
+                    Piece::Lit(s) => out.push_str(&s),
+                    Piece::Ref(r) => {
+                        if let Some(slot) = self.lab.model.slot(&r.name) {
+                            if let Some(table) = self.lab.sweep.table(Request {
+                                slot,
+                                mode: Mode::Live,
+                            }) {
+                                let display = override_display(
+                                    display_of(self.lab.mission, self.lab.model, slot),
+                                    &r,
+                                );
+                                let v = table.values[table.index(track, pos)];
+                                out.push_str(&show(v, &display.unit, display.digits).text);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn live_table(&self, name: &str) -> Result<&'a Table, Diagnostics> {
+        let slot = self
+            .lab
+            .model
+            .slot(name)
+            .ok_or_else(|| internal(format!("unresolved name {name}")))?;
+        self.lab
+            .sweep
+            .table(Request {
+                slot,
+                mode: Mode::Live,
+            })
+            .ok_or_else(|| internal(format!("no sweep for {name}")))
+    }
+
+    /// Axes of a text's live references.
+    fn text_axes(&self, t: &Text) -> Vec<Axis> {
+        let mut axes = Vec::new();
+        if let Ok(pieces) = text::parse(&t.src) {
+            for p in pieces {
+                if let Piece::Ref(r) = p {
+                    if let Ok(table) = self.live_table(&r.name) {
+                        axes.extend(table.axes.iter().copied());
+                    }
+                }
+            }
+        }
+        axes
+    }
+}
+
+/// A JSON number for a displayed value (JSON has no NaN).
+fn number(n: f64) -> Value {
+    if n.is_finite() {
+        json!(n)
+    } else {
+        Value::Null
+    }
+}
+
+/// The same number as written into `data-number` by the build, so the
+/// script and the build agree byte for byte.
+fn number_attr(n: f64) -> String {
+    match number(n) {
+        Value::Number(x) => x.to_string(),
+        _ => "NaN".to_string(),
+    }
+}
+
+fn union(mut axes: Vec<Axis>) -> Vec<Axis> {
+    axes.sort();
+    axes.dedup();
+    axes
+}
+
+#[derive(Serialize)]
+struct ControlCtx {
+    id: String,
+    label: String,
+    kind: &'static str,
+    min: String,
+    max: String,
+    step: String,
+    value: String,
+    value_label: String,
+    options: Vec<OptionCtx>,
+    checked: bool,
+    help: Option<String>,
+}
+
+#[derive(Serialize)]
+struct OptionCtx {
+    key: String,
+    label: String,
+    selected: bool,
+}
+
+fn control_ctx(m: &Mission, c: usize, pos: usize) -> ControlCtx {
+    let control = &m.controls[c];
+    let (kind, min, max, step, value) = match control.kind {
+        ControlKind::Slider {
+            uniform: Some((lo, st)),
+        } => (
+            "range",
+            fmt_attr(lo),
+            fmt_attr(lo + st * (control.positions.len() - 1) as f64),
+            fmt_attr(st),
+            fmt_attr(lo + st * pos as f64),
+        ),
+        ControlKind::Slider { uniform: None } => (
+            "range",
+            "0".to_string(),
+            (control.positions.len() - 1).to_string(),
+            "1".to_string(),
+            pos.to_string(),
+        ),
+        ControlKind::Select => (
+            "select",
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ),
+        ControlKind::Toggle => (
+            "toggle",
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ),
+    };
+    ControlCtx {
+        id: control.id.clone(),
+        label: control.label.clone(),
+        kind,
+        min,
+        max,
+        step,
+        value,
+        value_label: control.positions[pos].label.clone(),
+        options: control
+            .positions
+            .iter()
+            .enumerate()
+            .map(|(i, p)| OptionCtx {
+                key: p.key.clone(),
+                label: p.label.clone(),
+                selected: i == pos,
+            })
+            .collect(),
+        checked: pos == 1,
+        help: control.help.clone(),
+    }
+}
+
+/// A number for an HTML attribute: shortest form that round-trips, so a
+/// slider step of 0.1 stays `0.1`, with float noise removed.
+fn fmt_attr(x: f64) -> String {
+    let rounded = (x * 1e9).round() / 1e9;
+    let s = format!("{rounded}");
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s
+    }
+}
+
+fn tone_of(t: Tone) -> plots::Tone {
+    match t {
+        Tone::Good => plots::Tone::Good,
+        Tone::Warn => plots::Tone::Warn,
+        Tone::Bad => plots::Tone::Bad,
+        Tone::Info => plots::Tone::Info,
+    }
+}
+
+/// The series tones used when a plot does not name them.
+const SERIES_TONES: [plots::Tone; 5] = [
+    plots::Tone::Info,
+    plots::Tone::Bad,
+    plots::Tone::Warn,
+    plots::Tone::Accent,
+    plots::Tone::Neutral,
+];
+
+fn axis_text(p: &PlotSpec, unit_label: &str) -> String {
+    match (p.axis.is_empty(), unit_label.is_empty()) {
+        (true, _) => unit_label.to_string(),
+        (false, true) => p.axis.clone(),
+        (false, false) => format!("{} ({unit_label})", p.axis),
+    }
+}
+
+/// The plot cells (SVG and data table) of one plot over its grid.
+fn plot_cells(cells: &mut Cells, p: &PlotSpec) -> Result<Value, Diagnostics> {
+    let mission = cells.lab.mission;
+    let mut axes = cells.text_axes(&p.title);
+    let mut tables = Vec::new();
+    for s in &p.series {
+        let t = cells.live_table(&s.value)?;
+        axes.extend(t.axes.iter().copied());
+        tables.push(t);
+    }
+    let axes = union(axes);
+    let states = cells.states(&axes);
+    let mut svg_ids = Vec::with_capacity(states.len());
+    let mut table_ids = Vec::with_capacity(states.len());
+    for (track, pos) in &states {
+        let title = cells.plain_at(&p.title, *track, pos);
+        let mut series = Vec::new();
+        let mut unit_label = String::new();
+        for (k, (s, t)) in p.series.iter().zip(&tables).enumerate() {
+            let v = t.values[t.index(*track, pos)];
+            let shown = show(v, &p.display.unit, p.display.digits);
+            unit_label = shown.unit.clone();
+            series.push(plots::Series {
+                label: s.label.clone(),
+                value: shown.number,
+                text: shown.text,
+                tone: s
+                    .tone
+                    .map(tone_of)
+                    .unwrap_or(SERIES_TONES[k % SERIES_TONES.len()]),
+            });
+        }
+        let description = series
+            .iter()
+            .map(|s| format!("{}: {}", s.label, s.text))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let plot = plots::Plot {
+            kind: match p.kind {
+                PlotKind::Timeline => plots::PlotKind::Timeline,
+                PlotKind::Bars => plots::PlotKind::Bars,
+            },
+            title: title.clone(),
+            axis_label: axis_text(p, &unit_label),
+            series: series.clone(),
+            description: format!("{title}. {description}."),
+        };
+        let svg = plots::render_svg(&plot);
+        svg_ids.push(json!(cells.intern_fragment(svg)));
+        let mut table = format!(
+            "<table class=\"plot-data\"><caption>{}</caption><thead><tr><th scope=\"col\">Series</th><th scope=\"col\">Value</th></tr></thead><tbody>",
+            escape(&title)
+        );
+        for s in &series {
+            table.push_str(&format!(
+                "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+                escape(&s.label),
+                escape(&s.text)
+            ));
+        }
+        table.push_str("</tbody></table>");
+        table_ids.push(json!(cells.intern_fragment(table)));
+    }
+    let key = format!("plot:{}:{}", p.loc, p.loc.column);
+    let initial = states
+        .iter()
+        .position(|(t, pos)| *t == 0 && *pos == cells.defaults[0])
+        .unwrap_or(0);
+    let svg_initial = svg_ids[initial].as_u64().unwrap_or(0) as usize;
+    let table_initial = table_ids[initial].as_u64().unwrap_or(0) as usize;
+    let svg_cell = cells.add(format!("{key}:svg"), &axes, vec![("html", svg_ids)]);
+    let table_cell = cells.add(format!("{key}:table"), &axes, vec![("html", table_ids)]);
+    let _ = mission;
+    Ok(json!({
+        "kind": "plot",
+        "title": cells.plain_at(&p.title, 0, &cells.defaults[0].clone()),
+        "svg_cell": svg_cell,
+        "svg": cells.fragments[svg_initial],
+        "table_cell": table_cell,
+        "table": cells.fragments[table_initial],
+    }))
+}
+
+fn on_cell(cells: &mut Cells, key: String, axes: &[Axis], on: Vec<bool>) -> (usize, bool) {
+    let initial_state = cells
+        .states(axes)
+        .iter()
+        .position(|(t, pos)| *t == 0 && *pos == cells.defaults[0])
+        .unwrap_or(0);
+    let initial = on.get(initial_state).copied().unwrap_or(false);
+    let i = cells.add(
+        key,
+        axes,
+        vec![("on", on.iter().map(|b| json!(u8::from(*b))).collect())],
+    );
+    (i, initial)
+}
+
+fn instrument_ctx(
+    cells: &mut Cells,
+    act: &str,
+    k: usize,
+    inst: &Instrument,
+) -> Result<Value, Diagnostics> {
+    let mission = cells.lab.mission;
+    let model = cells.lab.model;
+    match inst {
+        Instrument::Metric {
+            value, label, note, ..
+        } => {
+            let slot = model
+                .slot(value)
+                .ok_or_else(|| internal(format!("unresolved {value}")))?;
+            let display = display_of(mission, model, slot).clone();
+            let span = cells.value_span(value, slot, Mode::Live, &display)?;
+            let default_label = match model.slots[slot] {
+                Slot::Formula(f) => mission.formulas[f].label.clone(),
+                Slot::Constant(c) => mission.constants[c].label.clone(),
+                Slot::Control(c) => mission.controls[c].label.clone(),
+            };
+            Ok(json!({
+                "kind": "metric",
+                "label": label.clone().unwrap_or(default_label),
+                "value": span,
+                "note": note.as_ref().map(|n| cells.inline(n, Mode::Live)).transpose()?,
+            }))
+        }
+        Instrument::Status {
+            label,
+            value,
+            levels,
+        } => {
+            let mut axes = Vec::new();
+            let mut conds = Vec::new();
+            for l in levels {
+                match &l.when {
+                    Some(w) => {
+                        let t = cells.live_table(w)?;
+                        axes.extend(t.axes.iter().copied());
+                        conds.push(Some(t));
+                    }
+                    None => conds.push(None),
+                }
+            }
+            let axes = union(axes);
+            let states = cells.states(&axes);
+            let active: Vec<usize> = states
+                .iter()
+                .map(|(track, pos)| {
+                    conds
+                        .iter()
+                        .position(|c| c.is_none_or(|t| t.values[t.index(*track, pos)] != 0.0))
+                        .unwrap_or(levels.len() - 1)
+                })
+                .collect();
+            let key = format!("status:{act}:{k}");
+            let initial = states
+                .iter()
+                .position(|(t, pos)| *t == 0 && *pos == cells.defaults[0])
+                .and_then(|i| active.get(i).copied())
+                .unwrap_or(0);
+            let cell = cells.add(
+                key.clone(),
+                &axes,
+                vec![
+                    (
+                        "text",
+                        active.iter().map(|a| json!(levels[*a].label)).collect(),
+                    ),
+                    (
+                        "tone",
+                        active
+                            .iter()
+                            .map(|a| json!(levels[*a].tone.as_str()))
+                            .collect(),
+                    ),
+                ],
+            );
+            let mut notes = Vec::new();
+            for (li, l) in levels.iter().enumerate() {
+                if let Some(n) = &l.note {
+                    let html = cells.inline(n, Mode::Live)?;
+                    let (c, on) = on_cell(
+                        cells,
+                        format!("{key}:note{li}"),
+                        &axes,
+                        active.iter().map(|a| *a == li).collect(),
+                    );
+                    notes.push(json!({"cell": c, "hidden": !on, "html": html}));
+                }
+            }
+            let value_span = match value {
+                Some((v, _)) => {
+                    let slot = model
+                        .slot(v)
+                        .ok_or_else(|| internal(format!("unresolved {v}")))?;
+                    let display = display_of(mission, model, slot).clone();
+                    Some(cells.value_span(v, slot, Mode::Live, &display)?)
+                }
+                None => None,
+            };
+            Ok(json!({
+                "kind": "status",
+                "label": label,
+                "cell": cell,
+                "text": levels[initial].label,
+                "tone": levels[initial].tone.as_str(),
+                "value": value_span,
+                "notes": notes,
+            }))
+        }
+        Instrument::Plot(p) => plot_cells(cells, p),
+        Instrument::Banner {
+            when,
+            tone,
+            title,
+            text,
+        } => {
+            let t = cells.live_table(when)?;
+            let axes = t.axes.clone();
+            let on: Vec<bool> = t.values.iter().map(|v| *v != 0.0).collect();
+            let (cell, initial) = on_cell(cells, format!("banner:{act}:{k}"), &axes, on);
+            Ok(json!({
+                "kind": "banner",
+                "cell": cell,
+                "hidden": !initial,
+                "tone": tone.as_str(),
+                "title": cells.inline(title, Mode::Live)?,
+                "text": text.as_ref().map(|t| cells.block(t, Mode::Live)).transpose()?,
+            }))
+        }
+    }
+}
+
+fn question_ctx(cells: &mut Cells, q: &crate::mission::Question) -> Result<Value, Diagnostics> {
+    let mut options = Vec::new();
+    for o in &q.options {
+        options.push(json!({
+            "key": o.key,
+            "text": cells.inline(&o.text, Mode::Pinned)?,
+            "feedback": cells.block(&o.feedback, Mode::Pinned)?,
+            "correct": o.key == q.correct,
+        }));
+    }
+    Ok(json!({
+        "prompt": cells.inline(&q.prompt, Mode::Pinned)?,
+        "options": options,
+    }))
+}
+
+/// Renders LaTeX to MathML with KaTeX, at build time.
+fn math(latex: &crate::mission::Source) -> Result<String, Diagnostics> {
+    let opts = katex::Opts::builder()
+        .display_mode(true)
+        .output_type(katex::OutputType::Mathml)
+        .throw_on_error(true)
+        .build()
+        .map_err(|e| internal(format!("KaTeX options: {e}")))?;
+    katex::render_with_opts(&latex.src, &opts).map_err(|e| {
+        let mut d = Diagnostics::new();
+        let message = match e {
+            katex::Error::JsExecError(m) => m,
+            other => other.to_string(),
+        };
+        d.push(
+            Diagnostic::error(
+                Some(latex.loc.clone()),
+                format!("the LaTeX does not render: {}", message.trim()),
+            )
+            .with_hint("check the equation's syntax; KaTeX supports most of LaTeX math mode"),
+        );
+        d
+    })
+}
+
+fn lab_page(config: &Config, lab: &Lab, tera: &tera::Tera) -> Result<Vec<u8>, Diagnostics> {
+    let m = lab.mission;
+    let mut cells = Cells::new(lab);
+    let mut diags = Diagnostics::new();
+    let defaults0 = cells.defaults[0].clone();
+
+    let mut tracks = Vec::new();
+    for (i, t) in m.tracks.iter().enumerate() {
+        let summary = match &t.summary {
+            Some(s) => Some(cells.block(s, Mode::Pinned)?),
+            None => None,
+        };
+        let (cell, on) = on_cell(
+            &mut cells,
+            format!("track:{i}"),
+            &[Axis::Track],
+            (0..m.tracks.len()).map(|k| k == i).collect(),
+        );
+        tracks.push(json!({"id": t.id, "label": t.label, "summary": summary, "cell": cell, "hidden": !on, "checked": i == 0}));
+    }
+    let mut reading = Vec::new();
+    for r in &m.reading {
+        reading.push(json!({"title": r.title, "section": r.section, "why": cells.opt_block(&r.why, Mode::Pinned)?}));
+    }
+    let mut acts = Vec::new();
+    for (ai, a) in m.acts.iter().enumerate() {
+        let simulator = match &a.simulator {
+            Some(sim) => {
+                let controls: Vec<ControlCtx> = sim
+                    .controls
+                    .iter()
+                    .map(|&c| control_ctx(m, c, defaults0[c]))
+                    .collect();
+                let mut instruments = Vec::new();
+                for (k, inst) in sim.instruments.iter().enumerate() {
+                    match instrument_ctx(&mut cells, &a.id, k, inst) {
+                        Ok(v) => instruments.push(v),
+                        Err(d) => diags.extend(d),
+                    }
+                }
+                Some(json!({
+                    "intro": cells.opt_block(&sim.intro, Mode::Pinned)?,
+                    "controls": controls,
+                    "instruments": instruments,
+                }))
+            }
+            None => None,
+        };
+        let mathpeek = match &a.mathpeek {
+            Some(mp) => match math(&mp.latex) {
+                Ok(html) => Some(json!({
+                    "title": mp.title,
+                    "math": html,
+                    "where": cells.opt_block(&mp.where_, Mode::Pinned)?,
+                    "example": cells.opt_block(&mp.example, Mode::Live)?,
+                })),
+                Err(d) => {
+                    diags.extend(d);
+                    None
+                }
+            },
+            None => None,
+        };
+        acts.push(json!({
+            "id": a.id,
+            "number": ai + 1,
+            "title": a.title,
+            "duration": a.duration,
+            "story": cells.opt_block(&a.story, Mode::Pinned)?,
+            "stakeholder": match &a.stakeholder {
+                Some(s) => Some(json!({"from": s.from, "message": cells.block(&s.message, Mode::Pinned)?})),
+                None => None,
+            },
+            "prediction": a.prediction.as_ref().map(|q| question_ctx(&mut cells, q)).transpose()?,
+            "simulator": simulator,
+            "reveal": cells.opt_block(&a.reveal, Mode::Live)?,
+            "reflection": a.reflection.as_ref().map(|q| question_ctx(&mut cells, q)).transpose()?,
+            "mathpeek": mathpeek,
+        }));
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let subtitle = cells.opt_block(&m.subtitle, Mode::Pinned)?;
+    let core = cells.opt_block(&m.core_invariant, Mode::Pinned)?;
+
+    // The data block the script reads.
+    let mut controls = Map::new();
+    if m.has_track_selector {
+        controls.insert(
+            "track".into(),
+            json!({
+                "n": m.tracks.len(),
+                "default": 0,
+                "keys": m.tracks.iter().map(|t| t.id.clone()).collect::<Vec<_>>(),
+                "labels": m.tracks.iter().map(|t| t.label.clone()).collect::<Vec<_>>(),
+            }),
+        );
+    }
+    for c in &m.controls {
+        let mut obj = Map::new();
+        obj.insert("n".into(), json!(c.positions.len()));
+        obj.insert("default".into(), json!(c.default));
+        obj.insert(
+            "labels".into(),
+            json!(c
+                .positions
+                .iter()
+                .map(|p| p.label.clone())
+                .collect::<Vec<_>>()),
+        );
+        match c.kind {
+            ControlKind::Select => {
+                obj.insert(
+                    "keys".into(),
+                    json!(c
+                        .positions
+                        .iter()
+                        .map(|p| p.key.clone())
+                        .collect::<Vec<_>>()),
+                );
+            }
+            ControlKind::Slider {
+                uniform: Some((lo, st)),
+            } => {
+                obj.insert("min".into(), json!(lo));
+                obj.insert("step".into(), json!(st));
+            }
+            _ => {}
+        }
+        controls.insert(c.id.clone(), Value::Object(obj));
+    }
+    // Every track lists every control that any track moves, so switching
+    // back to a track restores its own starting positions.
+    let mut track_defaults = Map::new();
+    let moved: Vec<usize> = {
+        let mut v: Vec<usize> = m
+            .tracks
+            .iter()
+            .flat_map(|t| t.defaults.iter().map(|(c, _)| *c))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    if !moved.is_empty() {
+        for (ti, t) in m.tracks.iter().enumerate() {
+            let d: BTreeMap<String, usize> = moved
+                .iter()
+                .map(|&c| (m.controls[c].id.clone(), cells.defaults[ti][c]))
+                .collect();
+            track_defaults.insert(t.id.clone(), json!(d));
+        }
+    }
+    let data = json!({
+        "lab": m.id,
+        "controls": controls,
+        "track_defaults": track_defaults,
+        "cells": cells.cells,
+        "fragments": cells.fragments,
+    });
+    let data = serde_json::to_string(&data).map_err(|e| internal(format!("page data: {e}")))?;
+    // Inside <script>, `<` must not start `</script>` or `<!--`.
+    let data = data.replace('<', "\\u003c");
+
+    let mut ctx = tera::Context::new();
+    ctx.insert("book", &config.book);
+    ctx.insert("root", "");
+    ctx.insert(
+        "lab",
+        &json!({
+            "id": m.id,
+            "chapter": m.chapter,
+            "title": m.title,
+            "subtitle": subtitle,
+            "duration": m.duration,
+            "core_invariant": core,
+            "reading": reading,
+            "tracks": tracks,
+            "has_track_selector": m.has_track_selector,
+            "acts": acts,
+        }),
+    );
+    ctx.insert("data", &data);
+    tera.render("lab.html", &ctx)
+        .map(String::into_bytes)
+        .map_err(|e| internal(format!("lab template: {e:?}")))
+}
