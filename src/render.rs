@@ -423,12 +423,14 @@ fn number(n: f64) -> Value {
     }
 }
 
-/// The same number as written into `data-number` by the build, so the
-/// script and the build agree byte for byte.
+/// A number for `data-number`: the shortest text that reads back as the
+/// same value, written as the page script's `String(n)` writes it (`50`,
+/// not `50.0`), so the attribute keeps its form when the script updates it.
 fn number_attr(n: f64) -> String {
-    match number(n) {
-        Value::Number(x) => x.to_string(),
-        _ => "NaN".to_string(),
+    if n.is_finite() {
+        format!("{n}")
+    } else {
+        "NaN".to_string()
     }
 }
 
