@@ -218,7 +218,7 @@ pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1).min(3);
+    let limit = (name.chars().count() / 3).clamp(1, 3);
     candidates
         .into_iter()
         .map(|c| (levenshtein(&name.to_lowercase(), &c.to_lowercase()), c))

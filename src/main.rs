@@ -22,7 +22,8 @@ enum Command {
         /// The book folder (holding book.toml).
         #[arg(long, default_value = ".", value_name = "DIR")]
         root: PathBuf,
-        /// Where to write the book (default: `output` in book.toml, `book/`).
+        /// Where to write the book (default: `[build] output` in book.toml, else `book`).
+        /// labgen replaces this folder, so it must be new, empty, or an earlier labgen output.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
@@ -36,7 +37,14 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Usage mistakes are bad input (exit 1); --help and --version exit 0.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 1 } else { 0 });
+        }
+    };
     let (root, out, write) = match cli.command {
         Command::Build { root, out } => (root, out, true),
         Command::Check { root } => (root, None, false),
@@ -47,9 +55,18 @@ fn main() -> ExitCode {
             eprint!("{}", build.warnings);
             if write {
                 let dir = labgen::output_dir(&root, &build.config, out.as_deref());
-                if let Err(e) = labgen::output::write_atomically(&dir, &build.files) {
-                    eprintln!("error: cannot write the book to {}: {e}", dir.display());
-                    return ExitCode::from(2);
+                let written = labgen::output::check_target(&dir, &root)
+                    .and_then(|()| labgen::output::write_atomically(&dir, &build.files));
+                match written {
+                    Ok(()) => {}
+                    Err(e @ labgen::output::WriteError::Refused { .. }) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(1);
+                    }
+                    Err(e) => {
+                        eprintln!("error: cannot write the book to {}: {e}", dir.display());
+                        return ExitCode::from(2);
+                    }
                 }
                 eprintln!(
                     "built {} lab(s), {} states, {} files into {} in {:.2?}",

@@ -45,6 +45,8 @@ pub struct Model {
     control_values: Vec<Vec<f64>>,
     /// Formulas in evaluation order: (slot, compiled expression).
     program: Vec<(usize, Compiled)>,
+    /// Slots each formula uses directly (by formula index).
+    pub direct_deps: Vec<Vec<usize>>,
 }
 
 impl Model {
@@ -200,10 +202,17 @@ pub fn compile(mission: &Mission) -> Result<Model, Diagnostics> {
         track_dependent[c] = true;
     }
     let mut program = Vec::new();
+    // A formula whose units do not check has no dimension; anything built on
+    // it is skipped rather than reported again with a misleading message.
+    let mut broken = vec![false; slots.len()];
     for &fi in &order {
         let slot = nc + nk + fi;
         let f = &mission.formulas[fi];
         let e = &exprs[fi];
+        if deps[fi].iter().any(|d| broken[*d]) {
+            broken[slot] = true;
+            continue;
+        }
         let dim_of = |name: &str| index.get(name).map(|&s| dims[s]);
         match e.check(&dim_of) {
             Ok(d) => {
@@ -244,6 +253,7 @@ pub fn compile(mission: &Mission) -> Result<Model, Diagnostics> {
                 }
             }
             Err(err) => {
+                broken[slot] = true;
                 diags.push(
                     Diagnostic::error(
                         Some(expr_location(mission, &f.expr, err.span.start)),
@@ -303,6 +313,7 @@ pub fn compile(mission: &Mission) -> Result<Model, Diagnostics> {
         constants_by_track,
         control_values,
         program,
+        direct_deps: deps,
     })
 }
 

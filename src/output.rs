@@ -4,15 +4,99 @@
 //! file is written is the old output swapped out and the new one renamed
 //! into place. A build that fails at any point leaves the previous book
 //! untouched. This is the only module that writes files.
+//!
+//! Because the swap replaces the whole folder, labgen only ever replaces a
+//! folder it wrote itself (it carries a marker file) or an empty one, and
+//! never a folder that holds the book's own sources.
 
 use crate::render::OutputFile;
+use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// The file that marks a folder as labgen's output.
+pub const MARKER: &str = ".labgen-output";
+
+/// Why the book could not be written.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The output folder is not one labgen may replace (bad input).
+    Refused {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The file system failed.
+    Io(io::Error),
+}
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WriteError::Refused { path, reason } => write!(
+                f,
+                "refusing to write the book into {}: {reason}",
+                path.display()
+            ),
+            WriteError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for WriteError {}
+
+impl From<io::Error> for WriteError {
+    fn from(e: io::Error) -> Self {
+        WriteError::Io(e)
+    }
+}
+
+/// Checks that `out` may be replaced by a build of the book at `root`.
+pub fn check_target(out: &Path, root: &Path) -> Result<(), WriteError> {
+    let refuse = |reason: &str| {
+        Err(WriteError::Refused {
+            path: out.to_path_buf(),
+            reason: reason.to_string(),
+        })
+    };
+    if out.is_file() {
+        return refuse("it is a file; choose a folder");
+    }
+    let (Ok(out_abs), Ok(root_abs)) = (absolute(out), absolute(root)) else {
+        return Ok(());
+    };
+    if root_abs.starts_with(&out_abs) {
+        return refuse("it holds the book's sources (book.toml, missions); choose a separate folder such as book/");
+    }
+    if out.is_dir() && !out.join(MARKER).is_file() {
+        let empty = fs::read_dir(out)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !empty {
+            return refuse("it holds files labgen did not write; choose a new or empty folder");
+        }
+    }
+    Ok(())
+}
+
+/// An absolute, normalised form of a path that may not exist yet.
+fn absolute(p: &Path) -> io::Result<PathBuf> {
+    if let Ok(c) = fs::canonicalize(p) {
+        return Ok(c);
+    }
+    let abs = std::path::absolute(p)?;
+    match (abs.parent(), abs.file_name()) {
+        (Some(parent), Some(name)) => Ok(absolute(parent)?.join(name)),
+        _ => Ok(abs),
+    }
+}
+
 /// Writes `files` as the complete contents of `out`, replacing whatever
-/// labgen wrote there before.
-pub fn write_atomically(out: &Path, files: &[OutputFile]) -> io::Result<()> {
+/// labgen wrote there before. Call [`check_target`] first.
+pub fn write_atomically(out: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
+    let out = &absolute(out)?;
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -35,11 +119,15 @@ pub fn write_atomically(out: &Path, files: &[OutputFile]) -> io::Result<()> {
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
-    result
+    Ok(result?)
 }
 
 fn write_all(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
     fs::create_dir_all(dir)?;
+    fs::write(
+        dir.join(MARKER),
+        "This folder is written by labgen build and replaced on every build.\n",
+    )?;
     for f in files {
         let path = dir.join(&f.path);
         if let Some(p) = path.parent() {

@@ -16,13 +16,19 @@ use std::collections::BTreeSet;
 
 /// Every prose field of a mission with its mode and act (if inside one).
 pub fn text_fields<'a>(m: &'a Mission) -> Vec<(&'a Text, Mode, Option<usize>)> {
-    use Mode::{Live, Pinned};
     let mut out: Vec<(&Text, Mode, Option<usize>)> = Vec::new();
     let mut push = |t: Option<&'a Text>, mode, act| {
         if let Some(t) = t {
             out.push((t, mode, act));
         }
     };
+    fields(m, &mut push);
+    out
+}
+
+/// Calls `push` for every prose field, in page order.
+fn fields<'a>(m: &'a Mission, push: &mut dyn FnMut(Option<&'a Text>, Mode, Option<usize>)) {
+    use Mode::{Live, Pinned};
     push(m.subtitle.as_ref(), Pinned, None);
     push(m.core_invariant.as_ref(), Pinned, None);
     for r in &m.reading {
@@ -68,8 +74,6 @@ pub fn text_fields<'a>(m: &'a Mission) -> Vec<(&'a Text, Mode, Option<usize>)> {
             push(mp.example.as_ref(), Live, act);
         }
     }
-    drop(push);
-    out
 }
 
 /// How a slot is shown by default.
@@ -124,6 +128,15 @@ pub fn plan(m: &Mission, model: &Model) -> (Plan, Diagnostics) {
             requests.insert(Request {
                 slot,
                 mode: Mode::Live,
+            });
+        }
+    }
+    // The constants table of each lab shows every constant for each track.
+    for c in &m.constants {
+        if let Some(slot) = model.slot(&c.id) {
+            requests.insert(Request {
+                slot,
+                mode: Mode::Pinned,
             });
         }
     }

@@ -327,7 +327,7 @@ impl<'a> Cells<'a> {
         let mut out = String::with_capacity(t.src.len());
         for p in pieces {
             match p {
-                Piece::Lit(s) => out.push_str(&s),
+                Piece::Lit(s) => out.push_str(&self.inline_math(t, &s)?),
                 Piece::Ref(r) => {
                     let slot = self
                         .lab
@@ -340,6 +340,36 @@ impl<'a> Cells<'a> {
                 }
             }
         }
+        Ok(out)
+    }
+
+    /// Replaces `\\( ... \\)` in a literal run with KaTeX's MathML, so
+    /// symbol lists in prose typeset like the equations they explain.
+    fn inline_math(&self, t: &Text, s: &str) -> Result<String, Diagnostics> {
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s;
+        while let Some(open) = rest.find("\\(") {
+            let Some(close) = rest[open..].find("\\)").map(|i| i + open) else {
+                break;
+            };
+            out.push_str(&rest[..open]);
+            let latex = &rest[open + 2..close];
+            let at = t.src.find(&rest[open..close]).unwrap_or(0);
+            let html = math(latex, false).map_err(|m| {
+                let mut d = Diagnostics::new();
+                d.push(
+                    Diagnostic::error(
+                        Some(t.locate(&self.lab.mission.source, at)),
+                        format!("the LaTeX does not render: {m}"),
+                    )
+                    .with_hint("check the math between \\( and \\)"),
+                );
+                d
+            })?;
+            out.push_str(&html);
+            rest = &rest[close + 2..];
+        }
+        out.push_str(rest);
         Ok(out)
     }
 
@@ -808,29 +838,62 @@ fn question_ctx(cells: &mut Cells, q: &crate::mission::Question) -> Result<Value
     }))
 }
 
-/// Renders LaTeX to MathML with KaTeX, at build time.
-fn math(latex: &crate::mission::Source) -> Result<String, Diagnostics> {
+/// Renders LaTeX to MathML with KaTeX at build time; the error is KaTeX's
+/// message, cleaned up.
+fn math(latex: &str, display: bool) -> Result<String, String> {
     let opts = katex::Opts::builder()
-        .display_mode(true)
+        .display_mode(display)
         .output_type(katex::OutputType::Mathml)
         .throw_on_error(true)
         .build()
-        .map_err(|e| internal(format!("KaTeX options: {e}")))?;
-    katex::render_with_opts(&latex.src, &opts).map_err(|e| {
+        .map_err(|e| format!("KaTeX options: {e}"))?;
+    katex::render_with_opts(latex, &opts).map_err(|e| match e {
+        katex::Error::JsExecError(m) => katex_message(&m),
+        other => other.to_string(),
+    })
+}
+
+/// A display equation of a MathPeek, located at its `latex` field.
+fn display_math(latex: &crate::mission::Source) -> Result<String, Diagnostics> {
+    math(&latex.src, true).map_err(|message| {
         let mut d = Diagnostics::new();
-        let message = match e {
-            katex::Error::JsExecError(m) => m,
-            other => other.to_string(),
-        };
         d.push(
             Diagnostic::error(
                 Some(latex.loc.clone()),
-                format!("the LaTeX does not render: {}", message.trim()),
+                format!("the LaTeX does not render: {message}"),
             )
             .with_hint("check the equation's syntax; KaTeX supports most of LaTeX math mode"),
         );
         d
     })
+}
+
+/// KaTeX's parse error without its wrapper: `ParseError: KaTeX parse
+/// error: Undefined control sequence: \mni at position 14: …` becomes
+/// `undefined control sequence: \mni at position 14`.
+fn katex_message(raw: &str) -> String {
+    let m = raw.trim();
+    let m = m
+        .strip_prefix("String(\"")
+        .and_then(|s| s.strip_suffix("\")"))
+        .unwrap_or(m)
+        .replace("\\\\", "\\");
+    let m = m.strip_prefix("ParseError: ").unwrap_or(&m);
+    let m = m.strip_prefix("KaTeX parse error: ").unwrap_or(m);
+    // Drop KaTeX's excerpt after the position: it underlines with combining
+    // characters that terminals render poorly.
+    let m = match m.find(" at position ") {
+        Some(i) => {
+            let digits = m[i + 13..].chars().take_while(char::is_ascii_digit).count();
+            &m[..i + 13 + digits]
+        }
+        None => m,
+    };
+    let mut chars = m.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
 }
 
 fn lab_page(config: &Config, lab: &Lab, tera: &tera::Tera) -> Result<Vec<u8>, Diagnostics> {
@@ -882,7 +945,7 @@ fn lab_page(config: &Config, lab: &Lab, tera: &tera::Tera) -> Result<Vec<u8>, Di
             None => None,
         };
         let mathpeek = match &a.mathpeek {
-            Some(mp) => match math(&mp.latex) {
+            Some(mp) => match display_math(&mp.latex) {
                 Ok(html) => Some(json!({
                     "title": mp.title,
                     "math": html,
@@ -915,6 +978,20 @@ fn lab_page(config: &Config, lab: &Lab, tera: &tera::Tera) -> Result<Vec<u8>, Di
     }
     if diags.has_errors() {
         return Err(diags);
+    }
+    let mut constants = Vec::new();
+    for c in &m.constants {
+        let slot = lab
+            .model
+            .slot(&c.id)
+            .ok_or_else(|| internal(format!("unresolved constant {}", c.id)))?;
+        constants.push(json!({
+            "label": c.label,
+            "id": c.id,
+            "value": cells.value_span(&c.id, slot, Mode::Pinned, &c.display)?,
+            "source": c.source,
+            "note": c.note,
+        }));
     }
     let subtitle = cells.opt_block(&m.subtitle, Mode::Pinned)?;
     let core = cells.opt_block(&m.core_invariant, Mode::Pinned)?;
@@ -1014,6 +1091,7 @@ fn lab_page(config: &Config, lab: &Lab, tera: &tera::Tera) -> Result<Vec<u8>, Di
             "tracks": tracks,
             "has_track_selector": m.has_track_selector,
             "acts": acts,
+            "constants": constants,
         }),
     );
     ctx.insert("data", &data);

@@ -140,6 +140,18 @@ pub fn axes(mission: &Mission, model: &Model, movable: &[bool], r: Request) -> V
     axes
 }
 
+/// Requests that share a grid: its axes and the mode.
+type GroupKey = (Vec<Axis>, Mode);
+
+/// The values of one group of requests, state by state.
+struct Group {
+    axes: Vec<Axis>,
+    shape: Vec<usize>,
+    reqs: Vec<Request>,
+    /// For each state, the value of each request (in `reqs` order).
+    states: Vec<Vec<f64>>,
+}
+
 /// Evaluates every request over its grid. Non-finite values are errors that
 /// name the state, so a division by zero at one slider position cannot slip
 /// into a book.
@@ -147,16 +159,16 @@ pub fn run(mission: &Mission, model: &Model, requests: &[Request]) -> Result<Swe
     let movable = movable_controls(mission);
     let defaults = track_defaults(mission);
     // Group requests by (axes, mode): one grid walk serves the whole group.
-    let mut groups: BTreeMap<(Vec<Axis>, Mode), Vec<Request>> = BTreeMap::new();
+    let mut groups: BTreeMap<GroupKey, Vec<Request>> = BTreeMap::new();
     for &r in requests {
         groups
             .entry((axes(mission, model, &movable, r), r.mode))
             .or_default()
             .push(r);
     }
-    let groups: Vec<((Vec<Axis>, Mode), Vec<Request>)> = groups.into_iter().collect();
+    let groups: Vec<(GroupKey, Vec<Request>)> = groups.into_iter().collect();
 
-    let results: Vec<(Vec<Axis>, Vec<usize>, Vec<Request>, Vec<Vec<f64>>)> = groups
+    let results: Vec<Group> = groups
         .into_par_iter()
         .map(|((axes, _mode), reqs)| {
             let shape: Vec<usize> = axes
@@ -179,26 +191,29 @@ pub fn run(mission: &Mission, model: &Model, requests: &[Request]) -> Result<Swe
                     },
                 )
                 .collect();
-            (axes, shape, reqs, columns)
+            Group {
+                axes,
+                shape,
+                reqs,
+                states: columns,
+            }
         })
         .collect();
 
     let mut sweep = Sweep::default();
-    let mut diags = Diagnostics::new();
-    for (axes, shape, reqs, states) in results {
+    let mut bad: Vec<(Request, Vec<Axis>, Vec<usize>, usize, f64)> = Vec::new();
+    for Group {
+        axes,
+        shape,
+        reqs,
+        states,
+    } in results
+    {
         sweep.states += states.len();
         for (k, r) in reqs.iter().enumerate() {
             let values: Vec<f64> = states.iter().map(|s| s[k]).collect();
-            if let Some(bad) = values.iter().position(|v| !v.is_finite()) {
-                diags.push(non_finite(
-                    mission,
-                    model,
-                    *r,
-                    &axes,
-                    &shape,
-                    bad,
-                    values[bad],
-                ));
+            if let Some(i) = values.iter().position(|v| !v.is_finite()) {
+                bad.push((*r, axes.clone(), shape.clone(), i, values[i]));
             }
             sweep.tables.insert(
                 *r,
@@ -208,6 +223,21 @@ pub fn run(mission: &Mission, model: &Model, requests: &[Request]) -> Result<Swe
                     values,
                 },
             );
+        }
+    }
+    // Report where a non-finite value starts, not every formula it flows
+    // into, and each formula once (it may be requested in two modes).
+    let mut diags = Diagnostics::new();
+    let bad_slots: Vec<usize> = bad.iter().map(|(r, ..)| r.slot).collect();
+    let mut reported: Vec<usize> = Vec::new();
+    for (r, axes, shape, i, v) in &bad {
+        let inherited = match model.slots[r.slot] {
+            Slot::Formula(f) => model.direct_deps[f].iter().any(|d| bad_slots.contains(d)),
+            _ => false,
+        };
+        if !inherited && !reported.contains(&r.slot) {
+            reported.push(r.slot);
+            diags.push(non_finite(mission, model, *r, axes, shape, *i, *v));
         }
     }
     if diags.has_errors() {
@@ -259,7 +289,7 @@ fn non_finite(
     let defaults = track_defaults(mission);
     let (track, positions) = decode(index, axes, shape, &defaults, &mut digits);
     let mut state: Vec<String> = Vec::new();
-    if mission.tracks.len() > 1 {
+    if axes.contains(&Axis::Track) {
         state.push(format!("track = {}", mission.tracks[track].id));
     }
     for (i, c) in mission.controls.iter().enumerate() {

@@ -32,10 +32,11 @@
 //! set (as CI does), in which case it fails.
 
 use anyhow::{anyhow, bail, Context, Result};
+use headless_chrome::browser::tab::point::Point;
 use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::protocol::cdp::Network;
 use headless_chrome::{Browser, LaunchOptions, Tab};
-use labgen::format::{show, DisplayUnit};
+use labgen::format::show;
 use labgen::mission::{ControlKind, Display, Instrument, Mission};
 use labgen::model::Model;
 use labgen::text::Piece;
@@ -237,71 +238,16 @@ fn close(a: f64, b: f64) -> bool {
 // The page side.
 // ---------------------------------------------------------------------------
 
-/// One `data-value` element as the page shows it.
+/// Everything the checks read from the page, in one round trip (each
+/// DevTools call costs about 100 ms with headless_chrome's transport).
 #[derive(Debug, serde::Deserialize)]
-struct ShownValue {
-    name: String,
-    number: Option<String>,
-    unit: Option<String>,
-    text: String,
-    act: Option<String>,
-    /// `simulator`, `reveal`, `worked-example` (live) or `pinned`.
-    area: String,
-    /// Where on the page, for messages.
-    place: String,
-}
-
-const READ_VALUES_JS: &str = r#"(() => {
-  const area = (el) => {
-    if (el.closest('.sim-intro')) return 'pinned';
-    if (el.closest('.simulator')) return 'simulator';
-    if (el.closest('.reveal-text')) return 'reveal';
-    if (el.closest('.worked-example')) return 'worked-example';
-    return 'pinned';
-  };
-  const place = (el) => {
-    const box = el.closest('.card, .banner, .feedback, li, legend, label, p, blockquote, div');
-    const name = box ? (box.className ? '.' + box.className.trim().split(/\s+/).join('.') : box.tagName.toLowerCase()) : '?';
-    const text = box ? box.textContent.replace(/\s+/g, ' ').trim().slice(0, 90) : '';
-    return name + ' "' + text + '"';
-  };
-  return JSON.stringify(Array.from(document.querySelectorAll('[data-value]'), (el) => {
-    const act = el.closest('[data-act]');
-    return {
-      name: el.getAttribute('data-value'),
-      number: el.getAttribute('data-number'),
-      unit: el.getAttribute('data-unit'),
-      text: el.textContent,
-      act: act ? act.getAttribute('data-act') : null,
-      area: area(el),
-      place: place(el),
-    };
-  }));
-})()"#;
-
-const READ_CONTROLS_JS: &str = r#"(() => {
-  const track = Array.from(document.querySelectorAll('[data-control="track"] input[type="radio"]'))
-    .filter((r) => r.checked).map((r) => r.value);
-  const inputs = Array.from(document.querySelectorAll('[data-control]:not([data-control="track"])'), (el) => ({
-    id: el.getAttribute('data-control'),
-    tag: el.tagName.toLowerCase(),
-    type: el.type || '',
-    value: el.value,
-    checked: !!el.checked,
-    valuetext: el.getAttribute('aria-valuetext'),
-  }));
-  const labels = Array.from(document.querySelectorAll('[data-control-label]'), (el) => ({
-    id: el.getAttribute('data-control-label'),
-    text: el.textContent,
-  }));
-  return JSON.stringify({ track, inputs, labels });
-})()"#;
-
-#[derive(Debug, serde::Deserialize)]
-struct ControlsOnPage {
+struct Snapshot {
+    /// Values of the checked track radios.
     track: Vec<String>,
     inputs: Vec<InputOnPage>,
     labels: Vec<LabelOnPage>,
+    values: Vec<ShownValue>,
+    plots: Vec<PlotOnPage>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -321,6 +267,120 @@ struct LabelOnPage {
     text: String,
 }
 
+/// One `data-value` element as the page shows it.
+#[derive(Debug, serde::Deserialize)]
+struct ShownValue {
+    name: String,
+    number: Option<String>,
+    unit: Option<String>,
+    text: String,
+    act: Option<String>,
+    /// `simulator`, `reveal`, `worked-example` (live) or `pinned`.
+    area: String,
+    /// Where on the page, for messages.
+    place: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct PlotOnPage {
+    act: Option<String>,
+    svgs: usize,
+    role: Option<String>,
+    title: Option<String>,
+    html: String,
+}
+
+/// Reads controls, values and plots. Live areas are the simulator (but not
+/// its intro, which the planner pins), the reveal text (not the lock
+/// feedback inside the reveal: questions are pinned) and the worked example.
+const SNAPSHOT_JS: &str = r#"(() => {
+  const all = (s) => Array.from(document.querySelectorAll(s));
+  const area = (el) => {
+    if (el.closest('.sim-intro')) return 'pinned';
+    if (el.closest('.simulator')) return 'simulator';
+    if (el.closest('.reveal-text')) return 'reveal';
+    if (el.closest('.worked-example')) return 'worked-example';
+    return 'pinned';
+  };
+  const place = (el) => {
+    const box = el.closest('.card, .banner, .feedback, li, legend, label, p, blockquote, div');
+    if (!box) return '?';
+    const name = box.className ? '.' + box.className.trim().split(/\s+/).join('.') : box.tagName.toLowerCase();
+    return name + ' "' + box.textContent.replace(/\s+/g, ' ').trim().slice(0, 90) + '"';
+  };
+  const actOf = (el) => { const a = el.closest('[data-act]'); return a ? a.getAttribute('data-act') : null; };
+  return JSON.stringify({
+    track: all('[data-control="track"] input[type="radio"]').filter((r) => r.checked).map((r) => r.value),
+    inputs: all('[data-control]:not([data-control="track"])').map((el) => ({
+      id: el.getAttribute('data-control'), tag: el.tagName.toLowerCase(), type: el.type || '',
+      value: el.value, checked: !!el.checked, valuetext: el.getAttribute('aria-valuetext'),
+    })),
+    labels: all('[data-control-label]').map((el) => ({ id: el.getAttribute('data-control-label'), text: el.textContent })),
+    values: all('[data-value]').map((el) => ({
+      name: el.getAttribute('data-value'), number: el.getAttribute('data-number'),
+      unit: el.getAttribute('data-unit'), text: el.textContent, act: actOf(el), area: area(el), place: place(el),
+    })),
+    plots: all('.plot-svg').map((p) => {
+      const svgs = p.querySelectorAll('svg');
+      const svg = svgs[0];
+      const title = svg ? Array.from(svg.children).find((c) => c.tagName.toLowerCase() === 'title') : null;
+      return { act: actOf(p), svgs: svgs.length, role: svg ? svg.getAttribute('role') : null,
+               title: title ? title.textContent.trim() : null, html: p.innerHTML };
+    }),
+  });
+})()"#;
+
+/// The prediction lock of an act as the page shows it.
+#[derive(Debug, serde::Deserialize)]
+struct LockOnPage {
+    simulator: bool,
+    reveal: bool,
+    reflection: bool,
+    placeholder: bool,
+    message: bool,
+    locked: Option<String>,
+    checked: Option<String>,
+    /// Radios and buttons of the form that are still enabled.
+    enabled: Vec<String>,
+    echo: Option<String>,
+    /// Option key -> its text.
+    options: BTreeMap<String, String>,
+    /// (data-feedback, visible) of the act's lock feedbacks.
+    feedback: Vec<(String, bool)>,
+    focused: String,
+}
+
+/// Reads the lock of the act named by `ACT` (a JS string literal).
+const LOCK_JS: &str = r#"((act) => {
+  const q = (s) => document.querySelector(s);
+  const a = CSS.escape(act);
+  const vis = (el) => !!el && !el.hidden && el.checkVisibility();
+  const text = (el) => (el ? el.textContent.replace(/\s+/g, ' ').trim() : null);
+  const form = q(`form[data-lock="${a}"]`);
+  return JSON.stringify({
+    simulator: vis(q(`section.simulator[data-locked-by="${a}"]`)),
+    reveal: vis(q(`.reveal[data-locked-by="${a}"]`)),
+    reflection: vis(q(`form[data-reflection="${a}"]`)),
+    placeholder: vis(q(`[data-unlocked-only="${a}"]`)),
+    message: vis(form.querySelector('[data-lock-message]')),
+    locked: form.getAttribute('data-locked'),
+    checked: (form.querySelector('input[type="radio"]:checked') || {}).value || null,
+    enabled: Array.from(form.querySelectorAll('input[type="radio"], button')).filter((el) => !el.disabled)
+      .map((el) => el.outerHTML.slice(0, 80)),
+    echo: text(q(`[data-prediction-echo="${a}"]`)),
+    options: Object.fromEntries(Array.from(form.querySelectorAll('[data-option-text]'),
+      (el) => [el.getAttribute('data-option-text'), text(el)])),
+    feedback: Array.from(document.querySelectorAll(`[data-feedback^="lock:${a}:"]`),
+      (el) => [el.getAttribute('data-feedback'), vis(el)]),
+    focused: FOCUSED,
+  });
+})(ACT)"#;
+
+/// Describes the focused element: `#id`, or tag with name, value and type.
+const FOCUSED_JS: &str = r#"((a) => !a ? 'none' : a.id ? '#' + a.id :
+  a.tagName.toLowerCase() + (a.name ? '[name=' + a.name + ']' : '') +
+  (a.value ? '[value=' + a.value + ']' : '') + (a.type ? '[type=' + a.type + ']' : ''))(document.activeElement)"#;
+
 /// A JS string literal (JSON is valid JS).
 fn js(s: &str) -> String {
     Value::String(s.to_string()).to_string()
@@ -333,7 +393,7 @@ struct Page<'a> {
 }
 
 impl Page<'_> {
-    /// Evaluates `expr` and returns its (JSON-compatible) value.
+    /// Evaluates `expr` and returns its primitive value.
     fn eval(&self, expr: &str) -> Result<Value> {
         let r = self
             .tab
@@ -347,12 +407,6 @@ impl Page<'_> {
         })
     }
 
-    fn eval_bool(&self, expr: &str) -> Result<bool> {
-        self.eval(expr)?
-            .as_bool()
-            .ok_or_else(|| anyhow!("{expr} is not a boolean"))
-    }
-
     fn eval_string(&self, expr: &str) -> Result<String> {
         match self.eval(expr)? {
             Value::String(s) => Ok(s),
@@ -360,11 +414,17 @@ impl Page<'_> {
         }
     }
 
+    /// Evaluates an expression that returns `JSON.stringify(...)`.
+    fn eval_json<T: serde::de::DeserializeOwned>(&self, expr: &str) -> Result<T> {
+        let s = self.eval_string(expr)?;
+        serde_json::from_str(&s).with_context(|| format!("decoding {s}"))
+    }
+
     /// Polls a JS condition until it holds; fails with `what` after `WAIT`.
     fn wait_until(&self, cond: &str, what: &str) -> Result<()> {
         let start = Instant::now();
         loop {
-            if self.eval_bool(&format!("!!({cond})"))? {
+            if self.eval(&format!("!!({cond})"))? == Value::Bool(true) {
                 return Ok(());
             }
             if start.elapsed() > WAIT {
@@ -374,76 +434,76 @@ impl Page<'_> {
         }
     }
 
-    /// Whether the element is rendered (not `hidden`, not `display: none`
-    /// up the tree); fails if it does not exist.
-    fn visible(&self, selector: &str) -> Result<bool> {
-        let v = self.eval(&format!(
-            "(() => {{ const el = document.querySelector({s}); return el ? (!el.hidden && el.checkVisibility()) : 'missing'; }})()",
-            s = js(selector)
-        ))?;
-        v.as_bool()
-            .ok_or_else(|| anyhow!("no element matches {selector}"))
-    }
-
-    fn assert_visible(&self, selector: &str, want: bool, when: &str) -> Result<()> {
-        let got = self.visible(selector)?;
-        assert_eq!(
-            got,
-            want,
-            "{when}: `{selector}` should be {}, but it is {}",
-            if want { "visible" } else { "hidden" },
-            if got { "visible" } else { "hidden" }
-        );
-        Ok(())
-    }
-
     fn wait_visible(&self, selector: &str, what: &str) -> Result<()> {
         self.wait_until(
             &format!(
-                "(() => {{ const el = document.querySelector({s}); return el && !el.hidden && el.checkVisibility(); }})()",
-                s = js(selector)
+                "((el) => el && !el.hidden && el.checkVisibility())(document.querySelector({}))",
+                js(selector)
             ),
             what,
         )
     }
 
-    /// The normalised text of an element.
-    fn text(&self, selector: &str) -> Result<String> {
-        self.eval_string(&format!(
-            "(() => {{ const el = document.querySelector({s}); return el ? el.textContent.replace(/\\s+/g, ' ').trim() : null; }})()",
-            s = js(selector)
-        ))
-        .with_context(|| format!("reading the text of {selector}"))
+    fn focused(&self) -> Result<String> {
+        self.eval_string(FOCUSED_JS)
     }
 
-    /// The id (or tag and name/value) of the focused element.
-    fn focused(&self) -> Result<String> {
-        self.eval_string(
-            "(() => { const a = document.activeElement; if (!a) return 'none'; \
-             if (a.id) return '#' + a.id; \
-             return a.tagName.toLowerCase() + (a.name ? '[name=' + a.name + ']' : '') + (a.value ? '[value=' + a.value + ']' : '') + (a.type ? '[type=' + a.type + ']' : ''); })()",
+    fn lock(&self, act: &str) -> Result<LockOnPage> {
+        self.eval_json(
+            &LOCK_JS
+                .replace("FOCUSED", FOCUSED_JS)
+                .replace("(ACT)", &format!("({})", js(act))),
         )
     }
 
-    fn inner_html(&self, selector: &str) -> Result<String> {
-        self.eval_string(&format!(
-            "(() => {{ const el = document.querySelector({s}); return el ? el.innerHTML : null; }})()",
-            s = js(selector)
-        ))
-        .with_context(|| format!("reading the HTML of {selector}"))
+    /// Clicks the middle of an element with real mouse events, after
+    /// checking that nothing covers it there.
+    fn click(&self, selector: &str) -> Result<()> {
+        let at: Value = self.eval_json(&format!(
+            "((el) => {{ if (!el) return JSON.stringify(null);
+               // 'instant' overrides the page's smooth scrolling, so the box is final.
+               el.scrollIntoView({{ block: 'center', inline: 'center', behavior: 'instant' }});
+               const r = el.getBoundingClientRect();
+               const x = r.left + r.width / 2, y = r.top + r.height / 2;
+               const hit = document.elementFromPoint(x, y);
+               return JSON.stringify({{ x, y, hits: !!hit && (hit === el || el.contains(hit)),
+                                        hit: hit ? hit.outerHTML.slice(0, 80) : null }}); }})(document.querySelector({}))",
+            js(selector)
+        ))?;
+        let (Some(x), Some(y)) = (at["x"].as_f64(), at["y"].as_f64()) else {
+            panic!("cannot click `{selector}`: no such element");
+        };
+        assert_eq!(
+            at["hits"], true,
+            "cannot click `{selector}`: its middle is covered by {}",
+            at["hit"]
+        );
+        self.tab.click_point(Point { x, y })?;
+        Ok(())
     }
 
-    /// Sets a control's value as a script would and dispatches a bubbling
-    /// `event` (`input` or `change`), like a browser does for a user edit.
+    /// Focuses an element (as a script would) and checks it took focus.
+    fn focus(&self, selector: &str) -> Result<()> {
+        self.wait_until(
+            &format!(
+                "((el) => el && (el.focus(), document.activeElement === el))(document.querySelector({}))",
+                js(selector)
+            ),
+            &format!("`{selector}` to take focus"),
+        )
+    }
+
+    /// Sets a control's value and dispatches a bubbling `event` (`input` or
+    /// `change`), as the browser does for a user edit.
     fn set_and_dispatch(&self, selector: &str, value: &str, event: &str) -> Result<()> {
-        let ok = self.eval_bool(&format!(
-            "(() => {{ const el = document.querySelector({s}); if (!el) return false; el.value = {v}; \
-             el.dispatchEvent(new Event({e}, {{ bubbles: true }})); return el.value === {v}; }})()",
+        let ok = self.eval(&format!(
+            "((el) => {{ if (!el) return false; el.value = {v};
+               el.dispatchEvent(new Event({e}, {{ bubbles: true }})); return el.value === {v}; }})(document.querySelector({s}))",
             s = js(selector),
             v = js(value),
             e = js(event)
         ))?;
-        assert!(ok, "could not set `{selector}` to {value:?}");
+        assert_eq!(ok, true, "could not set `{selector}` to {value:?}");
         Ok(())
     }
 
@@ -454,83 +514,21 @@ impl Page<'_> {
         Ok(())
     }
 
-    fn click(&self, selector: &str) -> Result<()> {
-        let t0 = Instant::now();
-        let _g = Guard(format!("click {selector}"), t0);
-        self.tab
-            .find_element(selector)
-            .with_context(|| format!("finding {selector}"))?
-            .click()
-            .with_context(|| format!("clicking {selector}"))?;
-        Ok(())
-    }
-
-    fn focus(&self, selector: &str) -> Result<()> {
-        self.tab
-            .find_element(selector)
-            .with_context(|| format!("finding {selector}"))?
-            .focus()
-            .with_context(|| format!("focusing {selector}"))?;
-        Ok(())
-    }
-
-    /// The state the DOM inputs show, with their labels checked against the
-    /// mission's position labels.
-    fn state(&self, when: &str) -> Result<State> {
+    /// The state the DOM inputs show (positions of controls without an
+    /// input stay at the track default); checks slider `aria-valuetext` and
+    /// the `<output>` labels against the mission's position labels.
+    fn state(&self, snap: &Snapshot, when: &str) -> State {
         let lab = self.lab;
-        let page: ControlsOnPage = serde_json::from_str(&self.eval_string(READ_CONTROLS_JS)?)?;
-        let track = match page.track.as_slice() {
+        let track = match snap.track.as_slice() {
             [t] => lab.track_index(t),
             [] if !lab.mission.has_track_selector => 0,
             other => panic!("{when}: expected one checked track radio, found {other:?}"),
         };
         let mut positions = lab.defaults[track].clone();
         for (ci, c) in lab.mission.controls.iter().enumerate() {
-            let inputs: Vec<&InputOnPage> = page.inputs.iter().filter(|i| i.id == c.id).collect();
             let mut found: Option<usize> = None;
-            for input in &inputs {
-                let p = match &c.kind {
-                    ControlKind::Select => {
-                        assert_eq!(input.tag, "select", "{when}: control `{}`", c.id);
-                        c.positions
-                            .iter()
-                            .position(|p| p.key == input.value)
-                            .unwrap_or_else(|| {
-                                panic!(
-                                    "{when}: select `{}` shows {:?}, not an option key",
-                                    c.id, input.value
-                                )
-                            })
-                    }
-                    ControlKind::Toggle => usize::from(input.checked),
-                    ControlKind::Slider { uniform } => {
-                        assert_eq!(input.kind, "range", "{when}: control `{}`", c.id);
-                        let v: f64 = input.value.parse().unwrap_or_else(|_| {
-                            panic!("{when}: slider `{}` value {:?}", c.id, input.value)
-                        });
-                        let (lo, step) = uniform.unwrap_or((0.0, 1.0));
-                        let x = (v - lo) / step;
-                        assert!(
-                            (x - x.round()).abs() < 1e-6 && x.round() >= 0.0,
-                            "{when}: slider `{}` value {v} is not on a step (min {lo}, step {step})",
-                            c.id
-                        );
-                        let p = x.round() as usize;
-                        assert!(
-                            p < c.positions.len(),
-                            "{when}: slider `{}` value {v} is past its last position",
-                            c.id
-                        );
-                        let label = &c.positions[p].label;
-                        assert_eq!(
-                            input.valuetext.as_deref(),
-                            Some(label.as_str()),
-                            "{when}: aria-valuetext of slider `{}` at position {p}",
-                            c.id
-                        );
-                        p
-                    }
-                };
+            for input in snap.inputs.iter().filter(|i| i.id == c.id) {
+                let p = position_of(c, input, when);
                 if let Some(q) = found {
                     assert_eq!(q, p, "{when}: two inputs of control `{}` disagree", c.id);
                 }
@@ -539,33 +537,36 @@ impl Page<'_> {
             if let Some(p) = found {
                 positions[ci] = p;
             }
-            for l in page.labels.iter().filter(|l| l.id == c.id) {
+            let label = &c.positions[positions[ci]].label;
+            for l in snap.labels.iter().filter(|l| l.id == c.id) {
                 assert_eq!(
-                    l.text, c.positions[positions[ci]].label,
+                    &l.text, label,
                     "{when}: the <output> of control `{}` should name its position",
                     c.id
                 );
             }
         }
-        Ok(State { track, positions })
+        State { track, positions }
     }
 
-    /// Checks every shown value against the model at the state the inputs
-    /// show; asserts `expect` (control id, position) first. Returns the
-    /// state.
-    fn check(&self, when: &str, expect: &[(&str, usize)]) -> Result<State> {
+    /// Reads the page and checks every shown value against the model at the
+    /// state the inputs show, after asserting the `expect`ed (control id,
+    /// position) pairs. Returns the state and the plots' HTML by act.
+    fn check(
+        &self,
+        when: &str,
+        expect: &[(&str, usize)],
+    ) -> Result<(State, BTreeMap<String, String>)> {
         let lab = self.lab;
-        let t0 = Instant::now();
-        let state = self.state(when)?;
-        eprintln!("  state read {:.2?}", t0.elapsed());
+        let snap: Snapshot = self.eval_json(SNAPSHOT_JS)?;
+        let state = self.state(&snap, when);
         for (id, p) in expect {
             let c = lab.control_index(id);
+            let positions = &lab.mission.controls[c].positions;
             assert_eq!(
-                state.positions[c],
-                *p,
+                state.positions[c], *p,
                 "{when}: control `{id}` should be at `{}` but the page shows `{}`",
-                lab.mission.controls[c].positions[*p].label,
-                lab.mission.controls[c].positions[state.positions[c]].label
+                positions[*p].label, positions[state.positions[c]].label
             );
         }
         let live = lab.eval(&state);
@@ -574,87 +575,36 @@ impl Page<'_> {
             positions: lab.defaults[state.track].clone(),
         };
         let pinned = lab.eval(&pinned_state);
-        let t1 = Instant::now();
-        let shown: Vec<ShownValue> = serde_json::from_str(&self.eval_string(READ_VALUES_JS)?)?;
-        eprintln!("  values read {:.2?}", t1.elapsed());
 
         let mut failures = Vec::new();
-        let mut live_names: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut live_names: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         let mut n_pinned = 0;
-        for (i, v) in shown.iter().enumerate() {
+        for (i, v) in snap.values.iter().enumerate() {
             let is_live = v.area != "pinned";
             let (values, at) = if is_live {
+                let act = v.act.as_deref().unwrap_or("");
+                live_names.entry(act).or_default().insert(&v.name);
                 (&live, &state)
             } else {
                 n_pinned += 1;
                 (&pinned, &pinned_state)
             };
             let who = format!(
-                "value #{i} `{}` ({} area of act {}, in {})",
+                "value #{i} `{}` ({} of act {}, in {})",
                 v.name,
                 v.area,
                 v.act.as_deref().unwrap_or("-"),
                 v.place
             );
-            let Some(slot) = lab.model.slot(&v.name) else {
-                failures.push(format!("{who}: no such name in the model"));
-                continue;
-            };
-            if is_live {
-                live_names
-                    .entry(v.act.clone().unwrap_or_default())
-                    .or_default()
-                    .insert(v.name.clone());
-            }
-            let base = values[slot];
-            let (Some(number), Some(unit)) = (&v.number, &v.unit) else {
-                failures.push(format!("{who}: lacks data-number or data-unit"));
-                continue;
-            };
-            let got: f64 = match number.parse() {
-                Ok(x) => x,
-                Err(_) => {
-                    failures.push(format!("{who}: data-number {number:?} is not a number"));
-                    continue;
-                }
-            };
-            match in_unit(base, unit) {
-                Ok(want) if close(want, got) => {}
-                Ok(want) => failures.push(format!(
-                    "{who}: data-number is {got} {unit} but the model gives {want} {unit} at {}",
-                    lab.describe(at)
-                )),
-                Err(e) => failures.push(format!("{who}: {e}")),
-            }
-            let displays = &lab.displays[&v.name];
-            let shows: Vec<_> = displays
-                .iter()
-                .map(|d| show(base, &d.unit, d.digits))
-                .collect();
-            if !shows.iter().any(|s| s.unit == *unit) {
-                failures.push(format!(
-                    "{who}: data-unit is {unit:?} but the model's value {base} shows in {:?} at {}",
-                    shows.iter().map(|s| s.unit.as_str()).collect::<Vec<_>>(),
-                    lab.describe(at)
-                ));
-            }
-            if !shows.iter().any(|s| s.text == v.text) {
-                failures.push(format!(
-                    "{who}: the text is {:?} but the model's value shows as {:?} at {}",
-                    v.text,
-                    shows.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(),
-                    lab.describe(at)
-                ));
-            }
-            if matches!(displays[0].unit, DisplayUnit::Percent) && unit != "%" {
-                failures.push(format!("{who}: a percentage shown with unit {unit:?}"));
+            if let Err(e) = check_value(lab, v, values, at) {
+                failures.push(format!("{who}: {e}"));
             }
         }
         assert!(
             failures.is_empty(),
-            "{when}: {} of {} shown values are wrong (state {}):\n  {}",
+            "{when}: {} of {} shown values are wrong (page state {}):\n  {}",
             failures.len(),
-            shown.len(),
+            snap.values.len(),
             lab.describe(&state),
             failures.join("\n  ")
         );
@@ -663,8 +613,8 @@ impl Page<'_> {
             "{when}: only {n_pinned} pinned values found (want at least {MIN_PINNED})"
         );
         for act in lab.mission.acts.iter().filter(|a| a.simulator.is_some()) {
-            let names = live_names.get(&act.id).cloned().unwrap_or_default();
-            let count = shown
+            let count = snap
+                .values
                 .iter()
                 .filter(|v| v.area != "pinned" && v.act.as_deref() == Some(act.id.as_str()))
                 .count();
@@ -673,111 +623,115 @@ impl Page<'_> {
                 "{when}: act `{}` shows only {count} live values (want at least {MIN_LIVE_PER_ACT})",
                 act.id
             );
+            let names = live_names.get(act.id.as_str()).cloned().unwrap_or_default();
             for m in lab.metric_names(&act.id) {
                 assert!(
-                    names.contains(&m),
-                    "{when}: the metric `{m}` of act `{}` was not among the live values checked ({names:?})",
+                    names.contains(m.as_str()),
+                    "{when}: the metric `{m}` of act `{}` is not among its live values ({names:?})",
                     act.id
                 );
             }
         }
-        let t2 = Instant::now();
-        self.check_plots(when)?;
-        eprintln!(
-            "  plots {:.2?}; check {when} total {:.2?}",
-            t2.elapsed(),
-            t0.elapsed()
-        );
-        Ok(state)
-    }
 
-    /// Each plot holds exactly one SVG with role="img" and a non-empty <title>.
-    fn check_plots(&self, when: &str) -> Result<()> {
-        let plots: Vec<Value> = serde_json::from_str(&self.eval_string(
-            r#"JSON.stringify(Array.from(document.querySelectorAll('.plot-svg'), (p) => {
-                const svgs = p.querySelectorAll('svg');
-                const svg = svgs[0];
-                const title = svg && Array.from(svg.children).find((c) => c.tagName.toLowerCase() === 'title');
-                return { act: (p.closest('[data-act]') || {}).id || null, svgs: svgs.length,
-                         role: svg ? svg.getAttribute('role') : null,
-                         title: title ? title.textContent.trim() : null };
-            }))"#,
-        )?)?;
-        assert!(!plots.is_empty(), "{when}: the page has no .plot-svg");
-        for p in &plots {
-            assert_eq!(p["svgs"], 1, "{when}: plot {p} should hold one <svg>");
+        assert!(!snap.plots.is_empty(), "{when}: the page has no .plot-svg");
+        let mut plots = BTreeMap::new();
+        for p in snap.plots {
+            let act = p.act.clone().unwrap_or_default();
             assert_eq!(
-                p["role"], "img",
-                "{when}: plot {p} should have role=\"img\""
+                p.svgs, 1,
+                "{when}: the plot of act `{act}` should hold one <svg>"
+            );
+            assert_eq!(
+                p.role.as_deref(),
+                Some("img"),
+                "{when}: the plot SVG of act `{act}` should have role=\"img\""
             );
             assert!(
-                p["title"].as_str().is_some_and(|t| !t.is_empty()),
-                "{when}: plot {p} should have a non-empty <title> as its child"
+                p.title.as_deref().is_some_and(|t| !t.is_empty()),
+                "{when}: the plot SVG of act `{act}` should have a non-empty <title> child"
+            );
+            assert!(
+                plots.insert(act.clone(), p.html).is_none(),
+                "{when}: act `{act}` has more than one plot; the swap check assumes one"
             );
         }
-        Ok(())
+        Ok((state, plots))
     }
 
-    /// Asserts the act's plot SVG changed (or not) across a move, as its
-    /// dependence on the moved control says.
-    fn check_plot_swap(&self, act: &str, control: &str, before: &str, when: &str) -> Result<()> {
-        let after = self.inner_html(&format!("#act-{act} .plot-svg"))?;
+    /// Asserts the act's plot SVG was swapped across a move of `control`
+    /// exactly when the plot depends on that control.
+    fn check_plot_swap(
+        &self,
+        act: &str,
+        control: &str,
+        before: &BTreeMap<String, String>,
+        after: &BTreeMap<String, String>,
+        when: &str,
+    ) {
         let depends = self
             .lab
             .plot_controls(act)
             .contains(&self.lab.control_index(control));
+        let (b, a) = (&before[act], &after[act]);
         if depends {
             assert_ne!(
-                before, after,
+                b, a,
                 "{when}: the plot of act `{act}` depends on `{control}` but its SVG was not swapped"
             );
         } else {
             assert_eq!(
-                before, after,
+                b, a,
                 "{when}: the plot of act `{act}` does not depend on `{control}` but its SVG changed"
             );
         }
-        Ok(())
     }
 
-    /// The lock of `act` is open: simulator, reveal and reflection shown,
-    /// placeholder hidden, the echo shows `key`'s option text, only `key`'s
-    /// feedback is shown, radios and button are disabled.
-    fn assert_locked(&self, act: &str, key: &str) -> Result<()> {
+    /// The lock of `act` holds `key`: simulator, reveal and reflection
+    /// shown, placeholder and message hidden, the echo repeats `key`'s
+    /// option, only `key`'s feedback is shown, radios and button disabled.
+    fn assert_locked(&self, act: &str, key: &str) -> Result<LockOnPage> {
         let when = format!("after locking {key} in act `{act}`");
-        let form = format!("form[data-lock=\"{act}\"]");
         self.wait_visible(
             &format!("section.simulator[data-locked-by=\"{act}\"]"),
-            &format!("the simulator of act `{act}` to open"),
+            &format!("the simulator of act `{act}` to open ({when})"),
         )?;
-        self.assert_visible(&format!(".reveal[data-locked-by=\"{act}\"]"), true, &when)?;
-        self.assert_visible(&format!("form[data-reflection=\"{act}\"]"), true, &when)?;
-        self.assert_visible(&format!("[data-unlocked-only=\"{act}\"]"), false, &when)?;
-        self.assert_visible(&format!("{form} [data-lock-message]"), false, &when)?;
-        let locked = self.eval(&format!(
-            "document.querySelector({}).getAttribute('data-locked')",
-            js(&form)
-        ))?;
-        assert_eq!(locked, key, "{when}: data-locked of the form");
-
-        let option = self.text(&format!("{form} [data-option-text=\"{key}\"]"))?;
-        let echo = self.text(&format!("[data-prediction-echo=\"{act}\"]"))?;
+        let l = self.lock(act)?;
+        assert!(l.simulator, "{when}: the simulator should be visible");
+        assert!(l.reveal, "{when}: the reveal should be visible");
+        assert!(l.reflection, "{when}: the reflection should be visible");
+        assert!(
+            !l.placeholder,
+            "{when}: the locked placeholder should be hidden"
+        );
+        assert!(!l.message, "{when}: the lock message should be hidden");
+        assert_eq!(
+            l.locked.as_deref(),
+            Some(key),
+            "{when}: data-locked of the form"
+        );
+        assert_eq!(l.checked.as_deref(), Some(key), "{when}: the checked radio");
+        assert!(
+            l.enabled.is_empty(),
+            "{when}: these lock inputs are still enabled: {:?}",
+            l.enabled
+        );
+        let option = l
+            .options
+            .get(key)
+            .unwrap_or_else(|| panic!("{when}: no option text for {key}: {:?}", l.options));
         assert!(!option.is_empty(), "{when}: option {key} has no text");
         assert_eq!(
-            echo, option,
-            "{when}: the prediction echo should repeat option {key}"
+            l.echo.as_deref(),
+            Some(option.as_str()),
+            "{when}: the prediction echo should repeat option {key}'s text"
         );
-
-        let feedback: Vec<(String, bool)> = serde_json::from_str(&self.eval_string(&format!(
-            "JSON.stringify(Array.from(document.querySelectorAll({}), (el) => [el.getAttribute('data-feedback'), !el.hidden && el.checkVisibility()]))",
-            js(&format!("[data-feedback^=\"lock:{act}:\"]"))
-        ))?)?;
         assert!(
-            feedback.len() >= 2,
-            "{when}: expected a feedback per option, found {feedback:?}"
+            l.feedback.len() >= 2,
+            "{when}: expected a feedback per option, found {:?}",
+            l.feedback
         );
         let want = format!("lock:{act}:{key}");
-        for (name, shown) in &feedback {
+        for (name, shown) in &l.feedback {
             assert_eq!(
                 *shown,
                 *name == want,
@@ -785,22 +739,102 @@ impl Page<'_> {
                 if *name == want { "visible" } else { "hidden" }
             );
         }
-
-        let enabled: Vec<String> = serde_json::from_str(&self.eval_string(&format!(
-            "JSON.stringify(Array.from(document.querySelectorAll({})).filter((el) => !el.disabled).map((el) => el.outerHTML.slice(0, 80)))",
-            js(&format!("{form} input[type=radio], {form} button"))
-        ))?)?;
-        assert!(
-            enabled.is_empty(),
-            "{when}: these lock inputs are still enabled: {enabled:?}"
-        );
-        let checked = self.eval(&format!(
-            "(document.querySelector({}) || {{}}).value || null",
-            js(&format!("{form} input[type=radio]:checked"))
-        ))?;
-        assert_eq!(checked, key, "{when}: the checked radio");
-        Ok(())
+        Ok(l)
     }
+}
+
+/// The position a control's input shows.
+fn position_of(c: &labgen::mission::Control, input: &InputOnPage, when: &str) -> usize {
+    match &c.kind {
+        ControlKind::Select => {
+            assert_eq!(
+                input.tag, "select",
+                "{when}: control `{}` is a select",
+                c.id
+            );
+            c.positions
+                .iter()
+                .position(|p| p.key == input.value)
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{when}: select `{}` shows {:?}, not an option key",
+                        c.id, input.value
+                    )
+                })
+        }
+        ControlKind::Toggle => usize::from(input.checked),
+        ControlKind::Slider { uniform } => {
+            assert_eq!(
+                input.kind, "range",
+                "{when}: control `{}` is a slider",
+                c.id
+            );
+            let v: f64 = input
+                .value
+                .parse()
+                .unwrap_or_else(|_| panic!("{when}: slider `{}` value {:?}", c.id, input.value));
+            // Evenly spaced sliders carry display values, the others indices.
+            let (lo, step) = uniform.unwrap_or((0.0, 1.0));
+            let x = (v - lo) / step;
+            assert!(
+                (x - x.round()).abs() < 1e-6
+                    && x.round() >= 0.0
+                    && (x.round() as usize) < c.positions.len(),
+                "{when}: slider `{}` value {v} is not one of its {} steps (min {lo}, step {step})",
+                c.id,
+                c.positions.len()
+            );
+            let p = x.round() as usize;
+            assert_eq!(
+                input.valuetext.as_deref(),
+                Some(c.positions[p].label.as_str()),
+                "{when}: aria-valuetext of slider `{}` at position {p}",
+                c.id
+            );
+            p
+        }
+    }
+}
+
+/// Checks one shown value against the model's `values` at state `at`:
+/// `data-number` in `data-unit` within 1e-9 (relative), the unit one the
+/// value is displayed in, and the text as `format::show` writes it.
+fn check_value(lab: &Lab, v: &ShownValue, values: &[f64], at: &State) -> Result<(), String> {
+    let slot = lab.model.slot(&v.name).ok_or("no such name in the model")?;
+    let base = values[slot];
+    let (Some(number), Some(unit)) = (&v.number, &v.unit) else {
+        return Err("lacks data-number or data-unit".into());
+    };
+    let got: f64 = number
+        .parse()
+        .map_err(|_| format!("data-number {number:?} is not a number"))?;
+    let want = in_unit(base, unit)?;
+    if !close(want, got) {
+        return Err(format!(
+            "data-number is {got} {unit} but the model gives {want} {unit} at {}",
+            lab.describe(at)
+        ));
+    }
+    let shows: Vec<_> = lab.displays[&v.name]
+        .iter()
+        .map(|d| show(base, &d.unit, d.digits))
+        .collect();
+    if !shows.iter().any(|s| s.unit == *unit) {
+        return Err(format!(
+            "data-unit is {unit:?} but the model's value {base} shows in {:?} at {}",
+            shows.iter().map(|s| s.unit.as_str()).collect::<Vec<_>>(),
+            lab.describe(at)
+        ));
+    }
+    if !shows.iter().any(|s| s.text == v.text) {
+        return Err(format!(
+            "the text is {:?} but the model's value shows as {:?} at {}",
+            v.text,
+            shows.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(),
+            lab.describe(at)
+        ));
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------
@@ -933,7 +967,7 @@ fn lab_page_in_headless_chromium() -> Result<()> {
     let started = Instant::now();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
 
-    // Build in memory, write atomically, check the files offline.
+    // Build in memory, write atomically, check the written files offline.
     let build =
         labgen::build(root).unwrap_or_else(|d| panic!("the bundled book does not build:\n{d}"));
     let tmp = tempfile::tempdir()?;
@@ -942,28 +976,27 @@ fn lab_page_in_headless_chromium() -> Result<()> {
     let page_path = out.join(LAB_PAGE);
     assert!(page_path.is_file(), "the build wrote no {LAB_PAGE}");
     assert_no_remote_references(&out);
-
-    eprintln!("built and written in {:.2?}", started.elapsed());
     let lab = Lab::load(root);
 
     let Some(chromium) = find_chromium() else {
         if std::env::var("LABGEN_REQUIRE_BROWSER").as_deref() == Ok("1") {
             panic!(
-                "LABGEN_REQUIRE_BROWSER=1 but no Chromium was found (looked for /usr/bin/chromium and \
-                 chromium, chromium-browser, google-chrome, google-chrome-stable on PATH); install it, \
-                 e.g. `apt-get install chromium`"
+                "LABGEN_REQUIRE_BROWSER=1 but no Chromium was found (looked for /usr/bin/chromium, \
+                 then chromium, chromium-browser, google-chrome, google-chrome-stable on PATH)"
             );
         }
         eprintln!(
-            "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
-             !! SKIPPED the browser test: no Chromium found (/usr/bin/chromium or    !!\n\
-             !! chromium/chromium-browser/google-chrome on PATH). The lab page was  !!\n\
-             !! built but NOT exercised. Set LABGEN_REQUIRE_BROWSER=1 to fail here. !!\n\
-             !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+            "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
+             !! SKIPPED tests/browser.rs: no Chromium found (/usr/bin/chromium, or     !!\n\
+             !! chromium, chromium-browser, google-chrome on PATH). The lab page was  !!\n\
+             !! built but NOT exercised in a browser. LABGEN_REQUIRE_BROWSER=1 makes  !!\n\
+             !! this a failure.                                                       !!\n\
+             !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
         );
         return Ok(());
     };
 
+    // ---- One browser, one tab -------------------------------------------------
     let args: Vec<&OsStr> = [
         "--disable-gpu",
         "--disable-quic",
@@ -972,7 +1005,7 @@ fn lab_page_in_headless_chromium() -> Result<()> {
         "--disable-component-update",
         "--disable-sync",
     ]
-    .iter()
+    .into_iter()
     .map(OsStr::new)
     .collect();
     let options = LaunchOptions::default_builder()
@@ -988,7 +1021,7 @@ fn lab_page_in_headless_chromium() -> Result<()> {
     let tab = browser.new_tab()?;
     tab.set_default_timeout(WAIT);
 
-    // Record every request and every script error from before navigation.
+    // Record every request and every script error, from before navigation.
     let requests: Arc<Mutex<Vec<String>>> = Arc::default();
     let errors: Arc<Mutex<Vec<String>>> = Arc::default();
     {
@@ -1033,58 +1066,91 @@ fn lab_page_in_headless_chromium() -> Result<()> {
     tab.enable_runtime()?;
     tab.enable_log()?;
 
-    eprintln!("browser up in {:.2?}", started.elapsed());
-    let url = file_url(&page_path);
-    tab.navigate_to(&url)?.wait_until_navigated()?;
+    tab.navigate_to(&file_url(&page_path))?
+        .wait_until_navigated()?;
     let page = Page {
         tab: Arc::clone(&tab),
         lab: &lab,
     };
-    page.wait_until(
-        "document.readyState === 'complete' && document.querySelector('[data-value]')",
-        "the lab page to load",
-    )?;
+    // The script is deferred: once the document is complete it has run.
+    page.wait_until("document.readyState === 'complete'", "the lab page to load")?;
+    let cloud = lab.track_index("cloud");
+    let edge = lab.track_index("edge");
+    let storage = lab.control_index("storage");
+    let workers = lab.control_index("workers");
+    let dataset_tb = lab.control_index("dataset_tb");
+    let dataset = lab.control_index("dataset");
+    let link = lab.control_index("link");
+    let budget = lab.control_index("budget");
+    let label_position = |c: usize, label: &str| {
+        lab.mission.controls[c]
+            .positions
+            .iter()
+            .position(|p| p.label == label)
+            .unwrap_or_else(|| {
+                panic!(
+                    "control `{}` has no position `{label}`",
+                    lab.mission.controls[c].id
+                )
+            })
+    };
 
-    eprintln!("page loaded in {:.2?}", started.elapsed());
-    // ---- Act 1, before the lock ----------------------------------------
+    // ---- Act 1 before the lock: closed; locking with no choice warns --------
     let act = "pipeline";
     let lock = format!("form[data-lock=\"{act}\"]");
-    let sim = format!("section.simulator[data-locked-by=\"{act}\"]");
+    let l = page.lock(act)?;
     let when = "at load";
-    page.assert_visible(&sim, false, when)?;
-    page.assert_visible(&format!(".reveal[data-locked-by=\"{act}\"]"), false, when)?;
-    page.assert_visible(&format!("form[data-reflection=\"{act}\"]"), false, when)?;
-    page.assert_visible(&format!("[data-unlocked-only=\"{act}\"]"), true, when)?;
-    page.assert_visible(&format!("{lock} [data-lock-message]"), false, when)?;
-    let cloud = lab.track_index("cloud");
-    let state = page.check(when, &[])?;
+    assert!(
+        !l.simulator,
+        "{when}: the simulator of `{act}` must be hidden before the lock"
+    );
+    assert!(
+        !l.reveal,
+        "{when}: the reveal of `{act}` must be hidden before the lock"
+    );
+    assert!(
+        !l.reflection,
+        "{when}: the reflection of `{act}` must be hidden before the lock"
+    );
+    assert!(
+        l.placeholder,
+        "{when}: the locked placeholder of `{act}` should be shown"
+    );
+    assert!(!l.message, "{when}: the lock message should be hidden");
+    assert!(
+        l.feedback.iter().all(|(_, shown)| !shown),
+        "{when}: no feedback may show: {:?}",
+        l.feedback
+    );
+    let (state, plots) = page.check(when, &[])?;
     assert_eq!(
         state,
         State {
             track: cloud,
             positions: lab.defaults[cloud].clone()
         },
-        "at load the page should show the cloud track's defaults"
+        "{when}: the page should show the cloud track at its defaults"
     );
 
-    // Locking without a choice shows the message and opens nothing.
-    page.click(&format!("{lock} button[type=submit]"))?;
+    page.click(&format!("{lock} button[type=\"submit\"]"))?;
     page.wait_visible(
         &format!("{lock} [data-lock-message]"),
-        "the lock message after submitting without a choice",
+        "the lock message after submitting with no choice",
     )?;
+    let l = page.lock(act)?;
     let when = "after submitting the lock with no choice";
-    page.assert_visible(&sim, false, when)?;
-    page.assert_visible(&format!(".reveal[data-locked-by=\"{act}\"]"), false, when)?;
     assert!(
-        !page.eval_bool(&format!(
-            "document.querySelector({}).hasAttribute('data-locked')",
-            js(&lock)
-        ))?,
-        "{when}: the form must not be locked"
+        !l.simulator && !l.reveal && !l.reflection,
+        "{when}: nothing may open: {l:?}"
+    );
+    assert!(l.locked.is_none(), "{when}: the form must not be locked");
+    assert_eq!(
+        l.enabled.len(),
+        l.options.len() + 1,
+        "{when}: radios and button stay enabled: {l:?}"
     );
 
-    // Choose B with the mouse, then lock.
+    // ---- Choose B with the mouse and lock -------------------------------------
     page.click(&format!("{lock} label.option:has(input[value=\"B\"])"))?;
     page.wait_until(
         &format!(
@@ -1093,22 +1159,24 @@ fn lab_page_in_headless_chromium() -> Result<()> {
         ),
         "option B to be checked after clicking its label",
     )?;
-    page.assert_visible(&sim, false, "after choosing B, before submitting")?;
-    page.click(&format!("{lock} button[type=submit]"))?;
-    page.assert_locked(act, "B")?;
-    let focused = page.focused()?;
+    assert!(
+        !page.lock(act)?.simulator,
+        "choosing B must not open the simulator before submitting"
+    );
+    page.click(&format!("{lock} button[type=\"submit\"]"))?;
+    let l = page.assert_locked(act, "B")?;
     assert_eq!(
-        focused,
+        l.focused,
         format!("#sim-{act}"),
-        "after locking, focus should land on the simulator heading"
+        "after the lock, focus should land on the simulator heading"
     );
 
-    // The reflection: no choice shows its message, a choice its feedback.
+    // The reflection: no choice shows its message, a choice only its feedback.
     let reflection = format!("form[data-reflection=\"{act}\"]");
-    page.click(&format!("{reflection} button[type=submit]"))?;
+    page.click(&format!("{reflection} button[type=\"submit\"]"))?;
     page.wait_visible(
         &format!("{reflection} [data-reflection-message]"),
-        "the reflection message",
+        "the reflection message after checking with no choice",
     )?;
     let correct = lab
         .mission
@@ -1117,142 +1185,115 @@ fn lab_page_in_headless_chromium() -> Result<()> {
         .find(|a| a.id == act)
         .and_then(|a| a.reflection.as_ref())
         .map(|q| q.correct.clone())
-        .expect("the act has a reflection");
+        .expect("the pipeline act has a reflection");
     page.click(&format!(
         "{reflection} label.option:has(input[value=\"{correct}\"])"
     ))?;
-    page.click(&format!("{reflection} button[type=submit]"))?;
+    page.click(&format!("{reflection} button[type=\"submit\"]"))?;
     page.wait_visible(
         &format!("[data-feedback=\"reflection:{act}:{correct}\"]"),
         "the feedback of the chosen reflection answer",
     )?;
-    page.assert_visible(
-        &format!("{reflection} [data-reflection-message]"),
-        false,
-        "after answering the reflection",
-    )?;
-    let others: i64 = page
-        .eval(&format!(
-            "Array.from(document.querySelectorAll({})).filter((el) => !el.hidden).length",
-            js(&format!("[data-feedback^=\"reflection:{act}:\"]"))
-        ))?
-        .as_i64()
-        .unwrap_or(-1);
+    let shown: Vec<String> = page.eval_json(&format!(
+        "JSON.stringify(Array.from(document.querySelectorAll({}))
+           .filter((el) => !el.hidden && el.checkVisibility()).map((el) => el.getAttribute('data-feedback') || 'message'))",
+        js(&format!("{reflection} [data-feedback], {reflection} [data-reflection-message]"))
+    ))?;
     assert_eq!(
-        others, 1,
-        "after answering the reflection exactly one of its feedbacks is visible"
+        shown,
+        vec![format!("reflection:{act}:{correct}")],
+        "after answering the reflection, only its feedback should show (the message hides)"
     );
+    if let Ok(m) = std::env::var("MUTATE") {
+        page.eval(&m)?;
+    }
+    let (_, mut plots_before) = page.check("after locking the pipeline prediction", &[])?;
+    assert_eq!(plots, plots_before, "locking must not change the plots");
 
-    let state = page.check("after locking the pipeline prediction", &[])?;
-    let workers = lab.control_index("workers");
-    let dataset_tb = lab.control_index("dataset_tb");
-
-    // ---- Act 1: move the controls -----------------------------------------
-    // storage: select nvme and dispatch `change`.
-    let plot = format!("#act-{act} .plot-svg");
-    let before = page.inner_html(&plot)?;
+    // ---- Act 1: move the controls -------------------------------------------------
+    // storage: select nvme, dispatch `change`.
     let nvme = lab.key_position("storage", "nvme");
     page.set_and_dispatch("#ctl-storage", "nvme", "change")?;
-    page.wait_until(
-        "document.querySelector('#ctl-storage').value === 'nvme'",
-        "the storage select to show nvme",
-    )?;
     let when = "after selecting storage = nvme";
-    page.check(when, &[("storage", nvme)])?;
-    page.check_plot_swap(act, "storage", &before, when)?;
+    let mut moved = vec![("storage", nvme)];
+    let (_, plots) = page.check(when, &moved)?;
+    page.check_plot_swap(act, "storage", &plots_before, &plots, when);
+    plots_before = plots;
 
-    // workers: keyboard, three times ArrowRight.
-    let before = page.inner_html(&plot)?;
+    // workers: keyboard, ArrowRight three times.
     let w0 = state.positions[workers];
+    let w3 = w0 + 3;
     page.focus("#ctl-workers")?;
     page.press("ArrowRight", 3)?;
-    let w_label = &lab.mission.controls[workers].positions[w0 + 3].label;
     page.wait_until(
         &format!(
             "document.querySelector('output[data-control-label=\"workers\"]').textContent === {}",
-            js(w_label)
+            js(&lab.mission.controls[workers].positions[w3].label)
         ),
         "the workers slider to move three steps right",
     )?;
     let when = "after pressing ArrowRight three times on the workers slider";
-    page.check(when, &[("storage", nvme), ("workers", w0 + 3)])?;
-    page.check_plot_swap(act, "workers", &before, when)?;
+    moved.push(("workers", w3));
+    let (_, plots) = page.check(when, &moved)?;
+    page.check_plot_swap(act, "workers", &plots_before, &plots, when);
+    plots_before = plots;
 
-    // workers again: set the value and dispatch `input`, as a drag does.
-    let before = page.inner_html(&plot)?;
+    // workers again: set the value, dispatch `input` (what a drag fires).
+    let w16 = label_position(workers, "16");
     page.set_and_dispatch("#ctl-workers", "16", "input")?;
-    let w16 = lab.mission.controls[workers]
-        .positions
-        .iter()
-        .position(|p| p.label == "16")
-        .expect("a 16 workers position");
     let when = "after setting workers = 16 with an input event";
-    page.check(when, &[("storage", nvme), ("workers", w16)])?;
-    page.check_plot_swap(act, "workers", &before, when)?;
+    moved[1] = ("workers", w16);
+    let (_, plots) = page.check(when, &moved)?;
+    page.check_plot_swap(act, "workers", &plots_before, &plots, when);
+    plots_before = plots;
 
-    // dataset_tb: set the value and dispatch `input`.
-    let before = page.inner_html(&plot)?;
+    // dataset_tb: set the value, dispatch `input`.
+    let tb42 = label_position(dataset_tb, "42 TB");
     page.set_and_dispatch("#ctl-dataset_tb", "42", "input")?;
-    let tb42 = lab.mission.controls[dataset_tb]
-        .positions
-        .iter()
-        .position(|p| p.label == "42 TB")
-        .expect("a 42 TB position");
     let when = "after setting dataset_tb = 42 TB with an input event";
-    page.check(
-        when,
-        &[("storage", nvme), ("workers", w16), ("dataset_tb", tb42)],
-    )?;
-    page.check_plot_swap(act, "dataset_tb", &before, when)?;
+    moved.push(("dataset_tb", tb42));
+    let (_, plots) = page.check(when, &moved)?;
+    page.check_plot_swap(act, "dataset_tb", &plots_before, &plots, when);
 
-    // ---- Track: edge (mouse click on its label) ---------------------------
-    let edge = lab.track_index("edge");
+    // ---- Track: edge, by clicking its label --------------------------------------
     page.click("[data-control=\"track\"] label:has(input[value=\"edge\"])")?;
     page.wait_until(
         "document.querySelector('[data-control=\"track\"] input[value=\"edge\"]').checked",
         "the edge track to be selected",
     )?;
-    let link = lab.control_index("link");
     let when = "after switching the track to edge";
-    let state = page.check(
-        when,
-        &[
-            ("storage", nvme),
-            ("workers", w16),
-            ("dataset_tb", tb42),
-            ("link", lab.defaults[edge][link]),
-        ],
-    )?;
+    let mut expect = moved.clone();
+    expect.push(("link", lab.defaults[edge][link]));
+    let (state, _) = page.check(when, &expect)?;
     assert_eq!(
         state.track, edge,
         "{when}: the page should be on the edge track"
     );
-    let summaries: Vec<bool> = serde_json::from_str(&page.eval_string(
-        "JSON.stringify(Array.from(document.querySelectorAll('.track-summary'), (el) => !el.hidden))",
-    )?)?;
+    let summaries: Vec<bool> = page.eval_json(
+        "JSON.stringify(Array.from(document.querySelectorAll('.track-summary'), (el) => !el.hidden && el.checkVisibility()))",
+    )?;
     assert_eq!(
         summaries,
         (0..lab.mission.tracks.len())
             .map(|t| t == edge)
             .collect::<Vec<_>>(),
-        "{when}: only the edge track's summary should be shown"
+        "{when}: only the edge track's summary should show"
     );
 
-    // ---- Act 2: lock with the keyboard only ---------------------------------
+    // ---- Act 2: lock with the keyboard only -----------------------------------------
     let act = "gravity";
     let lock = format!("form[data-lock=\"{act}\"]");
-    page.assert_visible(
-        &format!("section.simulator[data-locked-by=\"{act}\"]"),
-        false,
-        "before the gravity lock",
-    )?;
-    // Start on the last focusable element before the gravity act.
+    assert!(
+        !page.lock(act)?.simulator,
+        "the gravity simulator must be hidden before its lock"
+    );
+    // Start on the last focusable element before the act, then Tab into it.
     page.focus("#act-pipeline details.mathpeek > summary")?;
     page.press("Tab", 1)?;
-    let focused = page.focused()?;
     assert_eq!(
-        focused, "input[name=lock-gravity][value=A][type=radio]",
-        "Tab from the pipeline MathPeek should reach the first gravity prediction radio"
+        page.focused()?,
+        format!("input[name=lock-{act}][value=A][type=radio]"),
+        "Tab from the pipeline MathPeek should reach the first {act} prediction radio"
     );
     page.press(" ", 1)?;
     page.wait_until(
@@ -1271,87 +1312,74 @@ fn lab_page_in_headless_chromium() -> Result<()> {
         "ArrowDown to move the choice to B",
     )?;
     page.press("Tab", 1)?;
-    let focused = page.focused()?;
     assert_eq!(
-        focused, "button[type=submit]",
-        "Tab from the radio group should reach the lock button"
+        page.focused()?,
+        "button[type=submit]",
+        "Tab from the chosen radio should reach the lock button"
     );
     page.press("Enter", 1)?;
-    page.assert_locked(act, "B")?;
-    let focused = page.focused()?;
+    let l = page.assert_locked(act, "B")?;
     assert_eq!(
-        focused,
+        l.focused,
         format!("#sim-{act}"),
         "after the keyboard lock, focus should land on the simulator heading"
     );
-    let state = page.check(
+    let (state, mut plots_before) = page.check(
         "after locking the gravity prediction with the keyboard",
-        &[],
+        &expect,
     )?;
 
-    // ---- Act 2: move the controls -----------------------------------------
-    let dataset = lab.control_index("dataset");
-    let budget = lab.control_index("budget");
-    let plot = format!("#act-{act} .plot-svg");
-
+    // ---- Act 2: move the controls -------------------------------------------------
     // dataset: keyboard, ArrowLeft twice.
-    let before = page.inner_html(&plot)?;
     let d0 = state.positions[dataset];
     assert!(
         d0 >= 2,
-        "the dataset slider should start at least two steps from its minimum"
+        "the dataset slider should start two steps above its minimum"
     );
     page.focus("#ctl-dataset")?;
     page.press("ArrowLeft", 2)?;
-    let d_label = &lab.mission.controls[dataset].positions[d0 - 2].label;
     page.wait_until(
         &format!(
             "document.querySelector('output[data-control-label=\"dataset\"]').textContent === {}",
-            js(d_label)
+            js(&lab.mission.controls[dataset].positions[d0 - 2].label)
         ),
         "the dataset slider to move two steps left",
     )?;
     let when = "after pressing ArrowLeft twice on the dataset slider";
-    let moved = [
-        ("storage", nvme),
-        ("workers", w16),
-        ("dataset_tb", tb42),
-        ("dataset", d0 - 2),
-    ];
-    page.check(when, &moved)?;
-    page.check_plot_swap(act, "dataset", &before, when)?;
+    expect.push(("dataset", d0 - 2));
+    let (_, plots) = page.check(when, &expect)?;
+    page.check_plot_swap(act, "dataset", &plots_before, &plots, when);
+    plots_before = plots;
 
-    // budget: set the slider to its 10th stop and dispatch `input`.
-    let before = page.inner_html(&plot)?;
-    let b = 10.min(lab.mission.controls[budget].positions.len() - 1);
+    // budget: set the slider to a new stop, dispatch `input`.
+    let b = lab.mission.controls[budget].positions.len() - 2;
     assert_ne!(
         b, state.positions[budget],
         "the budget move must change the budget"
     );
     page.set_and_dispatch("#ctl-budget", &b.to_string(), "input")?;
     let when = "after moving the budget slider with an input event";
-    let mut moved = moved.to_vec();
-    moved.push(("budget", b));
-    page.check(when, &moved)?;
-    page.check_plot_swap(act, "budget", &before, when)?;
+    expect.push(("budget", b));
+    let (_, plots) = page.check(when, &expect)?;
+    page.check_plot_swap(act, "budget", &plots_before, &plots, when);
 
-    // Back to cloud: the link jumps to the cloud default, moved controls stay.
+    // Back to cloud: the link jumps to the cloud default; moved controls stay.
     page.click("[data-control=\"track\"] label:has(input[value=\"cloud\"])")?;
     page.wait_until(
         "document.querySelector('[data-control=\"track\"] input[value=\"cloud\"]').checked",
         "the cloud track to be selected",
     )?;
     let when = "after switching the track back to cloud";
-    let mut with_link = moved.clone();
-    with_link.push(("link", lab.defaults[cloud][link]));
-    let state = page.check(when, &with_link)?;
+    for e in expect.iter_mut().filter(|(id, _)| *id == "link") {
+        e.1 = lab.defaults[cloud][link];
+    }
+    let (state, plots_before) = page.check(when, &expect)?;
     assert_eq!(
         state.track, cloud,
         "{when}: the page should be on the cloud track"
     );
 
-    // link: select 10g and dispatch `change`.
-    let before = page.inner_html(&plot)?;
+    // link: select 10g, dispatch `change`.
     let ten = lab.key_position("link", "10g");
     assert_ne!(
         ten, state.positions[link],
@@ -1359,28 +1387,32 @@ fn lab_page_in_headless_chromium() -> Result<()> {
     );
     page.set_and_dispatch("#ctl-link", "10g", "change")?;
     let when = "after selecting link = 10g on the cloud track";
-    moved.push(("link", ten));
-    page.check(when, &moved)?;
-    page.check_plot_swap(act, "link", &before, when)?;
+    for e in expect.iter_mut().filter(|(id, _)| *id == "link") {
+        e.1 = ten;
+    }
+    let (_, plots) = page.check(when, &expect)?;
+    page.check_plot_swap(act, "link", &plots_before, &plots, when);
+    let _ = (storage, dataset_tb);
 
-    // ---- No network, no errors ------------------------------------------------
-    let entries: Vec<String> = serde_json::from_str(&page.eval_string(
-        "JSON.stringify(performance.getEntries().filter((e) => e.entryType === 'resource' || e.entryType === 'navigation').map((e) => e.name))",
-    )?)?;
+    // ---- No network, no errors ---------------------------------------------------
+    let entries: Vec<String> = page.eval_json(
+        "JSON.stringify(performance.getEntries()
+           .filter((e) => e.entryType === 'resource' || e.entryType === 'navigation').map((e) => e.name))",
+    )?;
+    assert!(
+        entries.iter().any(|u| u.ends_with(LAB_PAGE)),
+        "the Performance API should list the page itself: {entries:?}"
+    );
     let remote: Vec<&String> = entries.iter().filter(|u| !u.starts_with("file:")).collect();
     assert!(
         remote.is_empty(),
         "the page loaded non-file resources (Performance API): {remote:?}"
     );
     let requests = requests.lock().unwrap().clone();
-    assert!(
-        requests.iter().any(|u| u.ends_with(LAB_PAGE)),
-        "the request log should hold the page itself (is Network recording?): {requests:?}"
-    );
-    for asset in ["theme/labgen.js", "theme/labgen.css"] {
+    for asset in [LAB_PAGE, "theme/labgen.js", "theme/labgen.css"] {
         assert!(
             requests.iter().any(|u| u.ends_with(asset)),
-            "the request log should hold {asset}: {requests:?}"
+            "the DevTools request log should hold {asset} (is Network recording?): {requests:?}"
         );
     }
     // `data:` URIs (the CSS padlock icon) are inline, not requests.
@@ -1396,16 +1428,9 @@ fn lab_page_in_headless_chromium() -> Result<()> {
     assert!(errors.is_empty(), "the page reported errors: {errors:#?}");
 
     eprintln!(
-        "browser test: {} requests, all file://; done in {:.2?}",
+        "browser test: {} requests, none remote; done in {:.2?}",
         requests.len(),
         started.elapsed()
     );
     Ok(())
-}
-
-struct Guard(String, Instant);
-impl Drop for Guard {
-    fn drop(&mut self) {
-        eprintln!("  {} {:.2?}", self.0, self.1.elapsed());
-    }
 }

@@ -33,7 +33,8 @@ const MISSION: &str = "missions/mini.yaml";
 const CONFIG: &str = "book.toml";
 
 /// The files a build of the fixture writes, relative to the output folder.
-const BOOK_FILES: [&str; 4] = [
+const BOOK_FILES: [&str; 5] = [
+    ".labgen-output",
     "index.html",
     "mini.html",
     "theme/labgen.css",
@@ -727,16 +728,14 @@ fn mathpeek_bad_latex_is_located_at_the_latex_field() {
         &run,
         "missions/mini.yaml:113:14: error: the LaTeX does not render: ",
     );
-    assert!(line.contains("Undefined control sequence"), "{line}");
+    assert_eq!(
+        line,
+        "missions/mini.yaml:113:14: error: the LaTeX does not render: undefined control sequence: \\mni at position 14"
+    );
     assert_line(
         &run,
         "  help: check the equation's syntax; KaTeX supports most of LaTeX math mode",
     );
-    // WANTING: KaTeX's text comes wrapped as a Rust debug string:
-    // `String("ParseError: KaTeX parse error: Undefined control sequence:
-    // \\mni at position 14: T = \\frac{D}{\\\u{332}m\u{332}n\u{332}i…")`,
-    // with doubled backslashes and combining underlines. It should read
-    // "undefined control sequence `\mni`", located at 113:27.
 }
 
 // ---------------------------------------------------------------------------
@@ -1000,16 +999,19 @@ fn empty_acts() {
 }
 
 // ---------------------------------------------------------------------------
-// Known bugs: these tests state the wanted behaviour and are ignored until
-// labgen is fixed (run them with `cargo test --test cli -- --ignored`).
+// Regressions: each test is named after a bug that was fixed.
 // ---------------------------------------------------------------------------
 
 #[test]
-#[ignore = "bug: `--out` naming an existing folder replaces it whole, deleting the book's sources"]
 fn out_never_deletes_the_book_sources() {
     let book = Book::new();
     let run = book.build_into(book.root());
-    assert_rejected(&run);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("it holds the book's sources (book.toml, missions); choose a separate folder such as book/"),
+        "{}",
+        run.stderr
+    );
     assert!(book.root().join(CONFIG).exists(), "book.toml was deleted");
     assert!(
         book.root().join(MISSION).exists(),
@@ -1018,7 +1020,26 @@ fn out_never_deletes_the_book_sources() {
 }
 
 #[test]
-#[ignore = "bug: a prose error is located at an earlier occurrence of the same text"]
+fn out_never_replaces_a_folder_labgen_did_not_write() {
+    let book = Book::new();
+    let foreign = book.root().join("thesis");
+    std::fs::create_dir_all(&foreign).unwrap();
+    std::fs::write(foreign.join("thesis.txt"), "mine").unwrap();
+    let run = book.build_into(&foreign);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("it holds files labgen did not write; choose a new or empty folder"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("thesis.txt")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
 fn unclosed_reference_is_located_where_it_is() {
     let book = Book::new();
     // Line 87 holds `{{ size }}` too; the unclosed one is on line 88.

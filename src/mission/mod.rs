@@ -502,26 +502,34 @@ fn saphyr_message(rendered: &str) -> String {
 }
 
 impl Text {
-    /// The location of the byte range `at` of this text inside its file,
-    /// found by searching the file from where the scalar starts (block
-    /// scalars and quotes shift positions, but the words are verbatim).
+    /// The location of byte `at` of this text inside its file.
+    ///
+    /// Block scalars and quotes shift positions, but the words are
+    /// verbatim: the text at `at` (up to the end of its line) is the k-th
+    /// occurrence of that run in the text, and so the k-th occurrence in
+    /// the file from where the scalar starts.
     pub fn locate(&self, source: &str, at: usize) -> Location {
-        let needle_end = (at + 24).min(self.src.len());
         let mut start = at.min(self.src.len());
         while !self.src.is_char_boundary(start) {
             start -= 1;
         }
-        let mut end = needle_end;
-        while !self.src.is_char_boundary(end) {
-            end -= 1;
+        let needle = self.src[start..].lines().next().unwrap_or("");
+        let (Some(base), false) = (self.offset, needle.is_empty()) else {
+            return self.loc.clone();
+        };
+        if base > source.len() || !source.is_char_boundary(base) {
+            return self.loc.clone();
         }
-        let needle = self.src[start..end].lines().next().unwrap_or("");
-        if let Some(base) = self.offset {
-            if !needle.is_empty() && base <= source.len() {
-                if let Some(found) = source[base..].find(needle) {
-                    let (line, column) = line_column(source, base + found);
+        let k = self.src[..start].matches(needle).count();
+        let mut from = base;
+        for i in 0..=k {
+            match source[from..].find(needle) {
+                Some(found) if i == k => {
+                    let (line, column) = line_column(source, from + found);
                     return Location::new(&self.loc.file, line, column);
                 }
+                Some(found) => from += found + needle.len().max(1),
+                None => break,
             }
         }
         self.loc.clone()
@@ -531,6 +539,19 @@ impl Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locates_the_right_occurrence_in_a_block_scalar() {
+        let source = "a: 1\nstory: |\n  uses {{ size }} here\n  and {{ size without end\n";
+        let text = Text {
+            src: "uses {{ size }} here\nand {{ size without end\n".to_string(),
+            loc: Location::new("m.yaml", 3, 3),
+            offset: source.find("uses"),
+        };
+        let second = text.src.rfind("{{ size").unwrap();
+        assert_eq!(text.locate(source, second), Location::new("m.yaml", 4, 7));
+        assert_eq!(text.locate(source, 5), Location::new("m.yaml", 3, 8));
+    }
 
     #[test]
     fn strips_saphyr_position_prefix() {

@@ -135,6 +135,31 @@ impl Ctx<'_> {
     }
 }
 
+/// The unit part of a written quantity: `150 KB` gives `KB`, `$0.09/GB`
+/// gives `$/GB`, a bare number gives nothing.
+fn written_unit(text: &str) -> Option<String> {
+    let t = text.trim();
+    let (dollar, rest) = match t.strip_prefix('$') {
+        Some(r) => (true, r),
+        None => (false, t),
+    };
+    let number_len = rest
+        .char_indices()
+        .take_while(|(i, c)| {
+            c.is_ascii_digit()
+                || *c == '.'
+                || ((*c == '-' || *c == '+') && (*i == 0 || rest[..*i].ends_with(['e', 'E'])))
+                || ((*c == 'e' || *c == 'E') && *i > 0)
+        })
+        .count();
+    let unit = rest[number_len..].trim();
+    match (dollar, unit.is_empty()) {
+        (true, _) => Some(format!("${unit}")),
+        (false, true) => None,
+        (false, false) => Some(unit.to_string()),
+    }
+}
+
 fn dimensionless() -> crate::units::Unit {
     crate::units::Unit {
         symbol: String::new(),
@@ -197,7 +222,16 @@ pub fn validate(file: &Path, source: &str, raw: RawMission) -> (Option<Mission>,
     for c in &raw.constants {
         declare(&mut ctx, &c.id, "constant");
         let value = ctx.quantity(&c.value, c.unit.as_ref());
-        let display = ctx.display(c.unit.as_ref(), c.digits.as_ref());
+        // Without `unit:`, show the value in the unit it was written in.
+        let written = match &c.unit {
+            Some(_) => None,
+            None => written_unit(&c.value.value.0).map(|u| S {
+                value: u,
+                referenced: c.value.referenced,
+                defined: c.value.defined,
+            }),
+        };
+        let display = ctx.display(c.unit.as_ref().or(written.as_ref()), c.digits.as_ref());
         constants.push(Constant {
             id: c.id.value.clone(),
             label: c
@@ -254,7 +288,7 @@ pub fn validate(file: &Path, source: &str, raw: RawMission) -> (Option<Mission>,
         for (key, value) in &t.constants.0 {
             match constants.iter().position(|c| c.id == key.value) {
                 Some(i) => {
-                    if let Some(q) = ctx.quantity(value, None) {
+                    if let Some(q) = ctx.quantity(value, raw.constants[i].unit.as_ref()) {
                         if q.dim != constants[i].value.dim {
                             ctx.error(
                                 value,
@@ -700,7 +734,7 @@ fn control(ctx: &mut Ctx, c: &raw::RawControl) -> Control {
                     );
                     return placeholder(ctx, c, display);
                 }
-                if !(step.value > 0.0) {
+                if step.value.is_nan() || step.value <= 0.0 {
                     let at = c.step.as_ref().unwrap_or(min);
                     ctx.error(
                         at,
