@@ -201,7 +201,8 @@ pub fn run(mission: &Mission, model: &Model, requests: &[Request]) -> Result<Swe
         .collect();
 
     let mut sweep = Sweep::default();
-    let mut bad: Vec<(Request, Vec<Axis>, Vec<usize>, usize, f64)> = Vec::new();
+    // (request, index of the first bad state, its value)
+    let mut bad: Vec<(Request, usize, f64)> = Vec::new();
     for Group {
         axes,
         shape,
@@ -213,7 +214,7 @@ pub fn run(mission: &Mission, model: &Model, requests: &[Request]) -> Result<Swe
         for (k, r) in reqs.iter().enumerate() {
             let values: Vec<f64> = states.iter().map(|s| s[k]).collect();
             if let Some(i) = values.iter().position(|v| !v.is_finite()) {
-                bad.push((*r, axes.clone(), shape.clone(), i, values[i]));
+                bad.push((*r, i, values[i]));
             }
             sweep.tables.insert(
                 *r,
@@ -230,14 +231,16 @@ pub fn run(mission: &Mission, model: &Model, requests: &[Request]) -> Result<Swe
     let mut diags = Diagnostics::new();
     let bad_slots: Vec<usize> = bad.iter().map(|(r, ..)| r.slot).collect();
     let mut reported: Vec<usize> = Vec::new();
-    for (r, axes, shape, i, v) in &bad {
+    for (r, i, v) in &bad {
         let inherited = match model.slots[r.slot] {
             Slot::Formula(f) => model.direct_deps[f].iter().any(|d| bad_slots.contains(d)),
             _ => false,
         };
         if !inherited && !reported.contains(&r.slot) {
             reported.push(r.slot);
-            diags.push(non_finite(mission, model, *r, axes, shape, *i, *v));
+            if let Some(t) = sweep.tables.get(r) {
+                diags.push(non_finite(mission, model, *r, &t.axes, &t.shape, *i, *v));
+            }
         }
     }
     if diags.has_errors() {

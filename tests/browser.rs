@@ -577,13 +577,16 @@ impl Page<'_> {
         let pinned = lab.eval(&pinned_state);
 
         let mut failures = Vec::new();
-        let mut live_names: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        // Names shown in each act's simulator.
+        let mut sim_names: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         let mut n_pinned = 0;
         for (i, v) in snap.values.iter().enumerate() {
             let is_live = v.area != "pinned";
             let (values, at) = if is_live {
-                let act = v.act.as_deref().unwrap_or("");
-                live_names.entry(act).or_default().insert(&v.name);
+                if v.area == "simulator" {
+                    let act = v.act.as_deref().unwrap_or("");
+                    sim_names.entry(act).or_default().insert(&v.name);
+                }
                 (&live, &state)
             } else {
                 n_pinned += 1;
@@ -623,11 +626,11 @@ impl Page<'_> {
                 "{when}: act `{}` shows only {count} live values (want at least {MIN_LIVE_PER_ACT})",
                 act.id
             );
-            let names = live_names.get(act.id.as_str()).cloned().unwrap_or_default();
+            let names = sim_names.get(act.id.as_str()).cloned().unwrap_or_default();
             for m in lab.metric_names(&act.id) {
                 assert!(
                     names.contains(m.as_str()),
-                    "{when}: the metric `{m}` of act `{}` is not among its live values ({names:?})",
+                    "{when}: the metric `{m}` of act `{}` is not among the values of its simulator ({names:?})",
                     act.id
                 );
             }
