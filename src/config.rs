@@ -156,6 +156,19 @@ pub fn parse(source: &str, root: &Path) -> Result<Config, Diagnostic> {
             html: o.html.is_some(),
         },
     };
+    if !outputs.html {
+        let line = source
+            .lines()
+            .position(|l| l.trim_start().starts_with("[output"))
+            .map_or(1, |i| i + 1);
+        return Err(Diagnostic::error(
+            Some(Location::new(CONFIG_FILE, line, 1)),
+            "[output] names no output, so the build would write an empty book",
+        )
+        .with_hint(
+            "add `[output.html]`, or remove the [output] table to get the default outputs",
+        ));
+    }
     Ok(Config {
         book: raw.book,
         missions: PathBuf::from(missions),
@@ -194,6 +207,15 @@ mod tests {
     fn wrong_type_is_located() {
         let e = parse("[book]\nauthors = \"me\"\n", &root()).unwrap_err();
         assert_eq!(e.location, Some(Location::new(CONFIG_FILE, 2, 11)), "{e}");
+    }
+
+    #[test]
+    fn empty_output_table_is_an_error() {
+        let e = parse("[book]\ntitle = \"T\"\n[output]\n", &root()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "book.toml:3:1: error: [output] names no output, so the build would write an empty book\n  help: add `[output.html]`, or remove the [output] table to get the default outputs"
+        );
     }
 
     #[test]

@@ -94,7 +94,7 @@ pub fn html_book(config: &Config, labs: &[Lab]) -> Result<Vec<OutputFile>, Diagn
             "title": lab.mission.title,
             "chapter": lab.mission.chapter,
             "duration": lab.mission.duration,
-            "subtitle": lab.mission.subtitle.as_ref().map(|t| plain_pinned(lab, t)),
+            "subtitle": lab.mission.subtitle.as_ref().map(|t| text::markdown_inline(&escape(&plain_pinned(lab, t)))),
             "acts": lab.mission.acts.iter().map(|a| a.title.clone()).collect::<Vec<_>>(),
         }));
     }

@@ -1207,9 +1207,6 @@ fn lab_page_in_headless_chromium() -> Result<()> {
         vec![format!("reflection:{act}:{correct}")],
         "after answering the reflection, only its feedback should show (the message hides)"
     );
-    if let Ok(m) = std::env::var("MUTATE") {
-        page.eval(&m)?;
-    }
     let (_, mut plots_before) = page.check("after locking the pipeline prediction", &[])?;
     assert_eq!(plots, plots_before, "locking must not change the plots");
 

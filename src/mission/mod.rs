@@ -474,7 +474,36 @@ fn yaml_error(file: &Path, e: &serde_saphyr::Error) -> Diagnostic {
         .location()
         .map(|l| (l.line() as usize, l.column() as usize))
         .unwrap_or((1, 1));
-    let message = saphyr_message(&e.to_string());
+    let mut message = saphyr_message(&e.to_string());
+    // serde-saphyr repeats the position inside some messages; labgen prints its own.
+    if let Some(i) = message.find(" at line ") {
+        message.truncate(i);
+    }
+    if message.starts_with("duplicate") || message.contains("DuplicateKeyPolicy") {
+        let key = message.strip_prefix("duplicate mapping key: ").map_or_else(
+            || "this key".to_string(),
+            |k| format!("key `{}`", k.split(',').next().unwrap_or(k).trim()),
+        );
+        return Diagnostic::error(
+            Some(Location::new(file, line, column)),
+            format!("{key} is written twice in the same mapping"),
+        )
+        .with_hint("remove one of the two entries");
+    }
+    if message.starts_with("unexpected end of input") && line == 1 && column == 1 {
+        return Diagnostic::error(
+            Some(Location::new(file, line, column)),
+            "the mission file is empty",
+        )
+        .with_hint("a mission needs at least `id`, `title` and `acts`; see the README");
+    }
+    if message.starts_with("non-finite float") {
+        return Diagnostic::error(
+            Some(Location::new(file, line, column)),
+            "this number is too large",
+        )
+        .with_hint("numbers must be below about 1.8e308");
+    }
     let hint = if message.starts_with("unknown field") {
         "remove the key or fix its spelling; the README lists every key a mission accepts"
     } else if message.starts_with("unknown variant") {

@@ -686,6 +686,13 @@ fn control(ctx: &mut Ctx, c: &raw::RawControl) -> Control {
                         positions.push(q);
                     }
                 }
+                if stops.value.len() > MAX_POSITIONS {
+                    ctx.error(
+                        stops,
+                        format!("the slider has {} stops; at most {MAX_POSITIONS} are allowed", stops.value.len()),
+                        "every position is precomputed; keep the list to the values worth exploring",
+                    );
+                }
                 if stops.value.len() < 2 {
                     ctx.error(
                         stops,
