@@ -5,20 +5,23 @@
 //! `data-gravity-trap.html` from disk (`file://`) in headless Chromium. With
 //! real clicks, key presses and input events it then proves that:
 //!
-//! * the page makes no network request: every request Chromium reports, and
-//!   every Performance entry, is a `file:` URL; and no `src`/`href`/`url()`
-//!   in the written files points at `http(s)://` (a plain Rust check);
+//! * the page makes no network request: every request Chromium's DevTools
+//!   report is a `file:` URL (or an inline `data:` URI), and so is every
+//!   Performance entry; and no `src`/`href`/`url()`/`@import` in the written
+//!   files points at `http(s)://` or `//` (a plain Rust scan of the files);
 //! * the prediction lock gates the simulator, the reveal and the
 //!   reflection: submitting without a choice shows the lock message;
 //!   choosing B (mouse) opens them, echoes B's text, shows only B's
 //!   feedback and disables the radios; a second lock is completed with the
-//!   keyboard only (Tab, Space, ArrowDown, Tab, Enter);
+//!   keyboard only (Tab, Space, ArrowDown, Tab, Enter); the reflection
+//!   shows its message without a choice and only the chosen feedback after;
 //! * after every control move (select `change`, slider key presses, slider
 //!   `input`, track radio click) every shown number is right: each live
 //!   value (simulator, reveal text, worked example) has the `data-number`
 //!   and `data-unit` the model gives at the state read back from the DOM
 //!   inputs, and each pinned value (story, stakeholder, questions, track
-//!   summaries) the model's value at the current track's default state.
+//!   summaries) the model's value at the current track's default state;
+//!   the visible text must also be what `format::show` writes for it.
 //!   Expectations come from the library (`config::load`,
 //!   `mission::load_all`, `model::compile`, `Model::eval`), never from the
 //!   page's JSON;
@@ -26,10 +29,11 @@
 //!   alone when it does not), and each has `role="img"` and a `<title>`;
 //! * the page throws no script error.
 //!
-//! Skipping: without a Chromium binary (`/usr/bin/chromium`, or
-//! `chromium`, `chromium-browser`, `google-chrome` on `PATH`) the test prints
-//! a loud note to stderr and passes, unless `LABGEN_REQUIRE_BROWSER=1` is
-//! set (as CI does), in which case it fails.
+//! Skipping: without a Chromium binary (`LABGEN_CHROMIUM` if set, else
+//! `/usr/bin/chromium`, else `chromium`, `chromium-browser`, `google-chrome`
+//! or `google-chrome-stable` on `PATH`) the test prints a loud note to
+//! stderr and passes, unless `LABGEN_REQUIRE_BROWSER=1` is set (as CI does),
+//! in which case it fails.
 
 use anyhow::{anyhow, bail, Context, Result};
 use headless_chrome::browser::tab::point::Point;
@@ -930,7 +934,13 @@ fn remote_reference_scanner_finds_urls() {
 // Browser.
 // ---------------------------------------------------------------------------
 
+/// The Chromium to drive: `LABGEN_CHROMIUM` when set (none if it names no
+/// file), else `/usr/bin/chromium`, else the first Chromium/Chrome on `PATH`.
 fn find_chromium() -> Option<PathBuf> {
+    if let Some(chosen) = std::env::var_os("LABGEN_CHROMIUM") {
+        let chosen = PathBuf::from(chosen);
+        return chosen.is_file().then_some(chosen);
+    }
     let fixed = Path::new("/usr/bin/chromium");
     if fixed.is_file() {
         return Some(fixed.to_path_buf());
@@ -984,17 +994,16 @@ fn lab_page_in_headless_chromium() -> Result<()> {
     let Some(chromium) = find_chromium() else {
         if std::env::var("LABGEN_REQUIRE_BROWSER").as_deref() == Ok("1") {
             panic!(
-                "LABGEN_REQUIRE_BROWSER=1 but no Chromium was found (looked for /usr/bin/chromium, \
-                 then chromium, chromium-browser, google-chrome, google-chrome-stable on PATH)"
+                "LABGEN_REQUIRE_BROWSER=1 but no Chromium was found (looked at LABGEN_CHROMIUM, \
+                 /usr/bin/chromium, then chromium, chromium-browser, google-chrome, \
+                 google-chrome-stable on PATH)"
             );
         }
         eprintln!(
-            "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
-             !! SKIPPED tests/browser.rs: no Chromium found (/usr/bin/chromium, or     !!\n\
-             !! chromium, chromium-browser, google-chrome on PATH). The lab page was  !!\n\
-             !! built but NOT exercised in a browser. LABGEN_REQUIRE_BROWSER=1 makes  !!\n\
-             !! this a failure.                                                       !!\n\
-             !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+            "\n{bar}\n!! SKIPPED tests/browser.rs: no Chromium found (LABGEN_CHROMIUM, /usr/bin/chromium,\n\
+             !! or chromium / chromium-browser / google-chrome on PATH). The lab page was built\n\
+             !! but NOT exercised in a browser. Set LABGEN_REQUIRE_BROWSER=1 to make this fail.\n{bar}\n",
+            bar = "!".repeat(86)
         );
         return Ok(());
     };
@@ -1079,7 +1088,6 @@ fn lab_page_in_headless_chromium() -> Result<()> {
     page.wait_until("document.readyState === 'complete'", "the lab page to load")?;
     let cloud = lab.track_index("cloud");
     let edge = lab.track_index("edge");
-    let storage = lab.control_index("storage");
     let workers = lab.control_index("workers");
     let dataset_tb = lab.control_index("dataset_tb");
     let dataset = lab.control_index("dataset");
@@ -1287,13 +1295,22 @@ fn lab_page_in_headless_chromium() -> Result<()> {
         !page.lock(act)?.simulator,
         "the gravity simulator must be hidden before its lock"
     );
-    // Start on the last focusable element before the act, then Tab into it.
+    // Start on the last focusable element of the previous act (its MathPeek
+    // summary) and Tab forward into this act's lock.
     page.focus("#act-pipeline details.mathpeek > summary")?;
-    page.press("Tab", 1)?;
+    let first_radio = format!("input[name=lock-{act}][value=A][type=radio]");
+    let mut path = Vec::new();
+    for _ in 0..8 {
+        page.press("Tab", 1)?;
+        path.push(page.focused()?);
+        if path.last() == Some(&first_radio) {
+            break;
+        }
+    }
     assert_eq!(
-        page.focused()?,
-        format!("input[name=lock-{act}][value=A][type=radio]"),
-        "Tab from the pipeline MathPeek should reach the first {act} prediction radio"
+        path.last(),
+        Some(&first_radio),
+        "Tab from the pipeline MathPeek should reach the first {act} prediction radio; focus went {path:?}"
     );
     page.press(" ", 1)?;
     page.wait_until(
@@ -1392,7 +1409,6 @@ fn lab_page_in_headless_chromium() -> Result<()> {
     }
     let (_, plots) = page.check(when, &expect)?;
     page.check_plot_swap(act, "link", &plots_before, &plots, when);
-    let _ = (storage, dataset_tb);
 
     // ---- No network, no errors ---------------------------------------------------
     let entries: Vec<String> = page.eval_json(
