@@ -2,6 +2,12 @@
 //!
 //! Parsed once into a [`Config`]; unknown keys and wrong types are errors
 //! located at their line and column, like every other input problem.
+//!
+//! Besides the book's metadata and folders, it says which outputs to write
+//! (`[output.html]`, with `exam = true` for a book without answers, and
+//! `[output.keys]` for the teacher's answer keys) and how `labgen grade`
+//! scores a student ledger (`[grading]`). The grading scheme is copied into
+//! the keys' `answers.json`, so grading needs only the key.
 
 use crate::diag::{line_column, Diagnostic, Diagnostics, Location};
 use serde::Deserialize;
@@ -21,6 +27,8 @@ pub struct Config {
     pub output: PathBuf,
     /// Which outputs to write.
     pub outputs: Outputs,
+    /// How `labgen grade` scores ledgers; written into `answers.json`.
+    pub grading: Grading,
 }
 
 /// Title page facts.
@@ -53,6 +61,111 @@ impl Default for BookMeta {
 pub struct Outputs {
     /// The student HTML book.
     pub html: bool,
+    /// Exam mode (`[output.html] exam = true`): the student book carries no
+    /// correct answers and no feedback in any of its files.
+    pub exam: bool,
+    /// The teacher's answer keys, written to their own folder.
+    pub keys: Option<KeysOutput>,
+}
+
+/// `[output.keys]`: where the answer keys go.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct KeysOutput {
+    /// The keys folder, relative to the book root (or absolute). `None`
+    /// puts it next to the book's output folder, as `keys`.
+    pub path: Option<PathBuf>,
+}
+
+/// How a question (prediction or reflection) is scored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuestionScoring {
+    /// Any valid answer scores 1: predictions are about committing to a
+    /// guess before seeing the model, not about being right.
+    Engagement,
+    /// The correct option scores 1, any other 0.
+    Correctness,
+}
+
+/// How a numeric answer is scored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NumericScoring {
+    /// A value within the item's tolerance scores 1, any other 0.
+    Tolerance,
+    /// Any finite value scores 1.
+    Engagement,
+}
+
+/// Points per kind of item; a weight multiplies every item of its kind.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Weights {
+    /// Weight of each prediction.
+    pub prediction: f64,
+    /// Weight of each reflection.
+    pub reflection: f64,
+    /// Weight of each graded numeric answer.
+    pub numeric: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            prediction: 1.0,
+            reflection: 1.0,
+            numeric: 1.0,
+        }
+    }
+}
+
+/// How far a numeric answer may be from the key's value. An answer passes
+/// when it is within either bound: `|answer - value| <= max(relative *
+/// |value|, absolute)`.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Tolerance {
+    /// A fraction of the value (0.02 is 2%).
+    pub relative: f64,
+    /// An amount in the item's displayed unit.
+    pub absolute: f64,
+}
+
+impl Default for Tolerance {
+    fn default() -> Self {
+        Tolerance {
+            relative: 0.02,
+            absolute: 0.0,
+        }
+    }
+}
+
+/// `[grading]`: the scoring scheme of `labgen grade`.
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Grading {
+    /// How predictions score (default: engagement).
+    pub prediction: QuestionScoring,
+    /// How reflections score (default: correctness).
+    pub reflection: QuestionScoring,
+    /// How numeric answers score (default: tolerance).
+    pub numeric: NumericScoring,
+    /// Points per item of each kind.
+    pub weights: Weights,
+    /// The default tolerance of numeric items.
+    pub tolerance: Tolerance,
+}
+
+impl Default for Grading {
+    fn default() -> Self {
+        Grading {
+            prediction: QuestionScoring::Engagement,
+            reflection: QuestionScoring::Correctness,
+            numeric: NumericScoring::Tolerance,
+            weights: Weights::default(),
+            tolerance: Tolerance::default(),
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -64,6 +177,8 @@ struct RawConfig {
     build: RawBuild,
     #[serde(default)]
     output: Option<RawOutput>,
+    #[serde(default)]
+    grading: Option<toml::Spanned<Grading>>,
 }
 
 #[derive(Deserialize)]
@@ -86,11 +201,21 @@ impl Default for RawBuild {
 #[serde(deny_unknown_fields)]
 struct RawOutput {
     html: Option<RawHtml>,
+    keys: Option<RawKeys>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct RawHtml {}
+struct RawHtml {
+    #[serde(default)]
+    exam: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawKeys {
+    path: Option<String>,
+}
 
 /// Reads and validates `book.toml` in `root`.
 ///
@@ -148,15 +273,23 @@ pub fn parse(source: &str, root: &Path) -> Result<Config, Diagnostic> {
         )
         .with_hint("create it, or set `missions` under [build] to the folder holding the mission YAML files"));
     }
-    // An absent [output] table means the default set; a present one lists
-    // exactly the renderers to run, as in mdBook.
+    // An absent [output] table means the default set (the book and its
+    // keys); a present one lists exactly the renderers to run, as in mdBook.
     let outputs = match raw.output {
-        None => Outputs { html: true },
+        None => Outputs {
+            html: true,
+            exam: false,
+            keys: Some(KeysOutput::default()),
+        },
         Some(o) => Outputs {
             html: o.html.is_some(),
+            exam: o.html.as_ref().is_some_and(|h| h.exam),
+            keys: o.keys.map(|k| KeysOutput {
+                path: k.path.map(PathBuf::from),
+            }),
         },
     };
-    if !outputs.html {
+    if !outputs.html && outputs.keys.is_none() {
         let line = source
             .lines()
             .position(|l| l.trim_start().starts_with("[output"))
@@ -169,12 +302,52 @@ pub fn parse(source: &str, root: &Path) -> Result<Config, Diagnostic> {
             "add `[output.html]`, or remove the [output] table to get the default outputs",
         ));
     }
+    let grading = match raw.grading {
+        Some(g) => {
+            let (line, column) = line_column(source, g.span().start);
+            let g = g.into_inner();
+            check_grading(&g).map_err(|m| {
+                Diagnostic::error(Some(Location::new(CONFIG_FILE, line, column)), m).with_hint(
+                    "weights and tolerances are numbers of 0 or more; a relative tolerance is at most 1 (100%)",
+                )
+            })?;
+            g
+        }
+        None => Grading::default(),
+    };
     Ok(Config {
         book: raw.book,
         missions: PathBuf::from(missions),
         output: PathBuf::from(raw.build.output.into_inner()),
         outputs,
+        grading,
     })
+}
+
+/// The numbers of a scheme must make sense: a negative weight would take
+/// points away for an answer, and a NaN would make every total NaN.
+fn check_grading(g: &Grading) -> Result<(), String> {
+    let numbers = [
+        ("weights.prediction", g.weights.prediction),
+        ("weights.reflection", g.weights.reflection),
+        ("weights.numeric", g.weights.numeric),
+        ("tolerance.relative", g.tolerance.relative),
+        ("tolerance.absolute", g.tolerance.absolute),
+    ];
+    for (name, v) in numbers {
+        if !v.is_finite() || v < 0.0 {
+            return Err(format!(
+                "[grading] {name} must be a number of 0 or more, not {v}"
+            ));
+        }
+    }
+    if g.tolerance.relative > 1.0 {
+        return Err(format!(
+            "[grading] tolerance.relative is {}, more than 1 (100%)",
+            g.tolerance.relative
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -194,6 +367,56 @@ mod tests {
         assert_eq!(c.missions, PathBuf::from("missions"));
         assert_eq!(c.output, PathBuf::from("book"));
         assert!(c.outputs.html);
+        assert!(!c.outputs.exam);
+        assert_eq!(c.outputs.keys, Some(KeysOutput::default()));
+        assert_eq!(c.grading, Grading::default());
+    }
+
+    #[test]
+    fn reads_exam_keys_and_grading() {
+        let c = parse(
+            "[output.html]\nexam = true\n[output.keys]\npath = \"answers\"\n\
+             [grading]\nprediction = \"correctness\"\nnumeric = \"engagement\"\n\
+             tolerance = { relative = 0.05 }\nweights = { reflection = 2 }\n",
+            &root(),
+        )
+        .unwrap();
+        assert!(c.outputs.html && c.outputs.exam);
+        assert_eq!(c.outputs.keys.unwrap().path, Some(PathBuf::from("answers")));
+        assert_eq!(c.grading.prediction, QuestionScoring::Correctness);
+        assert_eq!(c.grading.reflection, QuestionScoring::Correctness);
+        assert_eq!(c.grading.numeric, NumericScoring::Engagement);
+        assert_eq!(c.grading.tolerance.relative, 0.05);
+        assert_eq!(c.grading.tolerance.absolute, 0.0);
+        assert_eq!(c.grading.weights.reflection, 2.0);
+        assert_eq!(c.grading.weights.prediction, 1.0);
+    }
+
+    #[test]
+    fn html_only_output_writes_no_keys() {
+        let c = parse("[output.html]\n", &root()).unwrap();
+        assert!(c.outputs.html);
+        assert_eq!(c.outputs.keys, None);
+    }
+
+    #[test]
+    fn unknown_scoring_is_located() {
+        let e = parse("[grading]\nreflection = \"vibes\"\n", &root()).unwrap_err();
+        assert_eq!(e.location, Some(Location::new(CONFIG_FILE, 2, 14)), "{e}");
+        assert!(
+            e.message.contains("unknown variant `vibes`"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn negative_weight_is_an_error() {
+        let e = parse("[grading]\nweights = { numeric = -1 }\n", &root()).unwrap_err();
+        assert_eq!(
+            e.to_string().lines().next().unwrap(),
+            "book.toml:1:1: error: [grading] weights.numeric must be a number of 0 or more, not -1"
+        );
     }
 
     #[test]

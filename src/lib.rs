@@ -11,10 +11,13 @@
 //! [`build`] runs every stage and returns the files without writing them;
 //! [`output::write_atomically`] is the only place that touches the disk.
 
+pub mod check;
 pub mod config;
 pub mod diag;
 pub mod expr;
 pub mod format;
+pub mod grade;
+pub mod keys;
 pub mod mission;
 pub mod model;
 pub mod output;
@@ -36,6 +39,10 @@ pub struct Build {
     pub config: config::Config,
     /// Every output file, relative to the output folder.
     pub files: Vec<render::OutputFile>,
+    /// The answer keys, relative to the keys folder (see [`keys_dir`]);
+    /// empty unless `[output.keys]` is on. Never part of `files`, so the
+    /// student book cannot carry them.
+    pub keys: Vec<render::OutputFile>,
     /// Warnings (a successful build has no errors).
     pub warnings: Diagnostics,
     /// Labs built.
@@ -50,35 +57,58 @@ pub struct Build {
 /// run do run, so one build reports as many problems as possible.
 pub fn build(root: &Path) -> Result<Build, Diagnostics> {
     let config = config::load(root)?;
-    let (missions, mut diags) = mission::load_all(root, &root.join(&config.missions));
+    let (mut missions, mut diags) = mission::load_all(root, &root.join(&config.missions));
     let mut compiled = Vec::new();
     for m in &missions {
         match model::compile(m) {
             Ok(model) => {
                 let (plan, d) = plan::plan(m, &model);
                 diags.extend(d);
-                compiled.push((m, model, plan));
+                compiled.push((model, plan));
             }
             Err(d) => diags.extend(d),
         }
     }
-    if diags.has_errors() {
+    // A mission whose model did not compile cannot be swept; planning
+    // errors (an unknown name in prose, a typed number) do not stop the
+    // sweep, so claims are still checked and reported in the same run.
+    if compiled.len() != missions.len() {
         return Err(diags);
     }
     let mut sweeps = Vec::new();
-    for (m, model, plan) in &compiled {
+    for (m, (model, plan)) in missions.iter().zip(&compiled) {
         match sweep::run(m, model, &plan.requests) {
             Ok(s) => sweeps.push(s),
             Err(d) => diags.extend(d),
         }
     }
+    if sweeps.len() != compiled.len() {
+        return Err(diags);
+    }
+    // Claims must hold, and bound questions take their correct option from
+    // the model; both need the sweep.
+    for (i, (model, _)) in compiled.iter().enumerate() {
+        let (derived, d) = check::run(&missions[i], model, &sweeps[i]);
+        diags.extend(d);
+        for a in derived {
+            let act = &mut missions[i].acts[a.act];
+            let q = match a.which {
+                check::Which::Prediction => act.prediction.as_mut(),
+                check::Which::Reflection => act.reflection.as_mut(),
+            };
+            if let Some(q) = q {
+                q.correct = a.key;
+            }
+        }
+    }
     if diags.has_errors() {
         return Err(diags);
     }
-    let labs: Vec<render::Lab> = compiled
+    let labs: Vec<render::Lab> = missions
         .iter()
+        .zip(&compiled)
         .zip(&sweeps)
-        .map(|((m, model, _), sweep)| render::Lab {
+        .map(|((m, (model, _)), sweep)| render::Lab {
             mission: m,
             model,
             sweep,
@@ -94,7 +124,21 @@ pub fn build(root: &Path) -> Result<Build, Diagnostics> {
             }
         }
     }
+    let mut keys = Vec::new();
+    if config.outputs.keys.is_some() {
+        match keys::render(&config, &labs) {
+            Ok((k, warnings)) => {
+                keys = k;
+                diags.extend(warnings);
+            }
+            Err(d) => {
+                diags.extend(d);
+                return Err(diags);
+            }
+        }
+    }
     Ok(Build {
+        keys,
         labs: labs.len(),
         states: sweeps.iter().map(|s| s.states).sum(),
         config,
@@ -108,5 +152,23 @@ pub fn output_dir(root: &Path, config: &config::Config, out: Option<&Path>) -> P
     match out {
         Some(o) => o.to_path_buf(),
         None => root.join(&config.output),
+    }
+}
+
+/// The keys folder of a build: `--keys` when given, else `[output.keys]
+/// path` from `book.toml` (relative to the book folder), else `keys` next
+/// to the book's output folder.
+pub fn keys_dir(
+    root: &Path,
+    config: &config::Config,
+    book_dir: &Path,
+    keys: Option<&Path>,
+) -> PathBuf {
+    if let Some(k) = keys {
+        return k.to_path_buf();
+    }
+    match config.outputs.keys.as_ref().and_then(|k| k.path.as_ref()) {
+        Some(p) => root.join(p),
+        None => book_dir.with_file_name("keys"),
     }
 }

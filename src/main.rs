@@ -26,6 +26,10 @@ enum Command {
         /// labgen replaces this folder, so it must be new, empty, or an earlier labgen output.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Where to write the answer keys, when book.toml asks for them (default:
+        /// `[output.keys] path`, else `keys` next to the book). Never inside the book.
+        #[arg(long, value_name = "DIR")]
+        keys: Option<PathBuf>,
     },
     /// Check the book without writing anything: every error and warning that
     /// `build` would report. Exits 1 if there are errors.
@@ -34,6 +38,39 @@ enum Command {
         #[arg(long, default_value = ".", value_name = "DIR")]
         root: PathBuf,
     },
+    /// Grade student ledgers against a key: write a CSV gradebook and one
+    /// report per ledger. Exits 1 if any ledger was skipped.
+    Grade {
+        /// The book's answers.json, from the keys folder.
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// Ledger files, or folders whose *.json files are ledgers.
+        #[arg(value_name = "LEDGER", required = true)]
+        ledgers: Vec<PathBuf>,
+        /// Where to write gradebook.csv and reports/ (replaced as a whole).
+        #[arg(long, default_value = "grades", value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+/// Prints a failed write and maps it to an exit code: a refused folder is
+/// bad input (1), a file-system failure is an internal error (2).
+fn report_write(
+    written: Result<(), labgen::output::WriteError>,
+    what: &str,
+    dir: &std::path::Path,
+) -> Result<(), ExitCode> {
+    match written {
+        Ok(()) => Ok(()),
+        Err(e @ labgen::output::WriteError::Refused { .. }) => {
+            eprintln!("error: {e}");
+            Err(ExitCode::from(1))
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {what} to {}: {e}", dir.display());
+            Err(ExitCode::from(2))
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -45,9 +82,10 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 1 } else { 0 });
         }
     };
-    let (root, out, write) = match cli.command {
-        Command::Build { root, out } => (root, out, true),
-        Command::Check { root } => (root, None, false),
+    let (root, out, keys, write) = match cli.command {
+        Command::Build { root, out, keys } => (root, out, keys, true),
+        Command::Check { root } => (root, None, None, false),
+        Command::Grade { key, ledgers, out } => return grade::run(&key, &ledgers, &out),
     };
     let started = std::time::Instant::now();
     match labgen::build(&root) {
@@ -55,18 +93,21 @@ fn main() -> ExitCode {
             eprint!("{}", build.warnings);
             if write {
                 let dir = labgen::output_dir(&root, &build.config, out.as_deref());
+                let kdir = build
+                    .config
+                    .outputs
+                    .keys
+                    .as_ref()
+                    .map(|_| labgen::keys_dir(&root, &build.config, &dir, keys.as_deref()));
+                // Both folders are checked before either is written.
                 let written = labgen::output::check_target(&dir, &root)
+                    .and_then(|()| match &kdir {
+                        Some(k) => labgen::output::check_keys_target(k, &dir, &root),
+                        None => Ok(()),
+                    })
                     .and_then(|()| labgen::output::write_atomically(&dir, &build.files));
-                match written {
-                    Ok(()) => {}
-                    Err(e @ labgen::output::WriteError::Refused { .. }) => {
-                        eprintln!("error: {e}");
-                        return ExitCode::from(1);
-                    }
-                    Err(e) => {
-                        eprintln!("error: cannot write the book to {}: {e}", dir.display());
-                        return ExitCode::from(2);
-                    }
+                if let Err(code) = report_write(written, "the book", &dir) {
+                    return code;
                 }
                 eprintln!(
                     "built {} lab(s), {} states, {} files into {} in {:.2?}",
@@ -76,6 +117,20 @@ fn main() -> ExitCode {
                     dir.display(),
                     started.elapsed()
                 );
+                // The keys go to their own folder, after the book: a failure
+                // here leaves the new book with the previous keys, whose
+                // book_version then tells them apart.
+                if let Some(kdir) = kdir {
+                    let written = labgen::output::write_atomically(&kdir, &build.keys);
+                    if let Err(code) = report_write(written, "the keys", &kdir) {
+                        return code;
+                    }
+                    eprintln!(
+                        "wrote {} key files into {}; keep them away from students",
+                        build.keys.len(),
+                        kdir.display()
+                    );
+                }
             } else {
                 eprintln!(
                     "checked {} lab(s), {} states: {} warning(s)",
@@ -98,5 +153,117 @@ fn main() -> ExitCode {
                 .any(|d| d.message.starts_with("internal error"));
             ExitCode::from(if internal { 2 } else { 1 })
         }
+    }
+}
+
+/// `labgen grade`: reads the key and the ledgers, grades each one and
+/// writes the gradebook. Every ledger problem is reported per file; only a
+/// bad key or an unwritable output stops the run.
+mod grade {
+    use labgen::grade;
+    use std::io::Read;
+    use std::path::{Path, PathBuf};
+    use std::process::ExitCode;
+
+    /// Grades every ledger in `inputs` against the key at `key_path` and
+    /// writes the gradebook and reports into `out`.
+    pub fn run(key_path: &Path, inputs: &[PathBuf], out: &Path) -> ExitCode {
+        let key = match read_limited(key_path, grade::MAX_KEY_BYTES)
+            .map_err(|e| format!("cannot read it: {e}"))
+            .and_then(|b| grade::parse_key(&b))
+        {
+            Ok(k) => k,
+            Err(e) => {
+                eprintln!("error: {}: {e}", key_path.display());
+                return ExitCode::from(1);
+            }
+        };
+        let files = ledger_files(inputs);
+        if files.is_empty() {
+            eprintln!("error: no ledger files found (a folder is searched for *.json files)");
+            return ExitCode::from(1);
+        }
+        let mut outcomes = Vec::new();
+        for (path, listed) in &files {
+            let name = path.display().to_string();
+            outcomes.push(match listed {
+                Err(e) => grade::unreadable(&name, e),
+                Ok(()) => match read_limited(path, grade::MAX_LEDGER_BYTES) {
+                    Ok(bytes) => grade::grade(&key, &name, &bytes),
+                    Err(e) => grade::unreadable(&name, &e.to_string()),
+                },
+            });
+        }
+        let mut skipped = 0;
+        for o in &outcomes {
+            for w in &o.warnings {
+                eprintln!("{}: warning: {w}", o.name);
+            }
+            if let Err(e) = &o.result {
+                eprintln!("{}: error: {e}; skipped", o.name);
+                skipped += 1;
+            }
+        }
+        let protected: Vec<&Path> = std::iter::once(key_path)
+            .chain(files.iter().map(|(p, _)| p.as_path()))
+            .chain(inputs.iter().map(PathBuf::as_path))
+            .collect();
+        let written = labgen::output::check_grades_target(out, &protected)
+            .and_then(|()| labgen::output::write_atomically(out, &grade::files(&outcomes)));
+        if let Err(code) = super::report_write(written, "the grades", out) {
+            return code;
+        }
+        eprintln!(
+            "graded {} ledger(s), skipped {skipped}; wrote {} and {} report(s)",
+            outcomes.len() - skipped,
+            out.join("gradebook.csv").display(),
+            outcomes.len()
+        );
+        ExitCode::from(if skipped > 0 { 1 } else { 0 })
+    }
+
+    /// The ledger files to grade, sorted by path: each file argument, and
+    /// every `*.json` file under each folder argument. A path that cannot
+    /// be listed is kept with its error, so it gets a row.
+    fn ledger_files(inputs: &[PathBuf]) -> Vec<(PathBuf, Result<(), String>)> {
+        let mut files: Vec<(PathBuf, Result<(), String>)> = Vec::new();
+        for input in inputs {
+            if input.is_dir() {
+                for entry in walkdir::WalkDir::new(input).sort_by_file_name() {
+                    match entry {
+                        Ok(e)
+                            if e.file_type().is_file()
+                                && e.path()
+                                    .extension()
+                                    .is_some_and(|x| x.eq_ignore_ascii_case("json")) =>
+                        {
+                            files.push((e.into_path(), Ok(())));
+                        }
+                        Ok(_) => {}
+                        Err(err) => files.push((
+                            err.path().unwrap_or(input).to_path_buf(),
+                            Err(err.to_string()),
+                        )),
+                    }
+                }
+            } else {
+                files.push((input.clone(), Ok(())));
+            }
+        }
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files.dedup_by(|a, b| a.0 == b.0);
+        files
+    }
+
+    /// Reads at most `limit + 1` bytes, so a huge file (or a device) is
+    /// not read whole just to be rejected as too large.
+    fn read_limited(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
+        let file = std::fs::File::open(path)?;
+        if file.metadata()?.is_dir() {
+            return Err(std::io::Error::other("it is a folder"));
+        }
+        let mut bytes = Vec::new();
+        file.take(limit as u64 + 1).read_to_end(&mut bytes)?;
+        Ok(bytes)
     }
 }

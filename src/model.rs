@@ -217,7 +217,7 @@ pub fn compile(mission: &Mission) -> Result<Model, Diagnostics> {
         match e.check(&dim_of) {
             Ok(d) => {
                 dims[slot] = d;
-                if !f.id.starts_with("__") {
+                if f.is_public() {
                     if let Some(want) = display_dim(&f.display.unit) {
                         if want != d {
                             let loc = f.unit_loc.clone().unwrap_or_else(|| f.expr.loc.clone());
@@ -239,7 +239,7 @@ pub fn compile(mission: &Mission) -> Result<Model, Diagnostics> {
                             );
                         }
                     }
-                } else if !d.is_dimensionless() {
+                } else if f.is_condition() && !d.is_dimensionless() {
                     diags.push(
                         Diagnostic::error(
                             Some(f.expr.loc.clone()),

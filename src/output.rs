@@ -23,6 +23,8 @@ pub const MARKER: &str = ".labgen-output";
 pub enum WriteError {
     /// The output folder is not one labgen may replace (bad input).
     Refused {
+        /// What was to be written: `the book`, `the keys`, `the grades`.
+        what: &'static str,
         /// The folder.
         path: PathBuf,
         /// Why.
@@ -35,9 +37,9 @@ pub enum WriteError {
 impl fmt::Display for WriteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            WriteError::Refused { path, reason } => write!(
+            WriteError::Refused { what, path, reason } => write!(
                 f,
-                "refusing to write the book into {}: {reason}",
+                "refusing to write {what} into {}: {reason}",
                 path.display()
             ),
             WriteError::Io(e) => write!(f, "{e}"),
@@ -55,8 +57,47 @@ impl From<io::Error> for WriteError {
 
 /// Checks that `out` may be replaced by a build of the book at `root`.
 pub fn check_target(out: &Path, root: &Path) -> Result<(), WriteError> {
+    check_folder("the book", out, &[(root, "it holds the book's sources (book.toml, missions); choose a separate folder such as book/")])
+}
+
+/// Checks that the keys folder `keys` may be replaced, and that it is
+/// apart from the book folder `book`: if one held the other, writing one
+/// would delete the other, or put the answers inside the student book.
+pub fn check_keys_target(keys: &Path, book: &Path, root: &Path) -> Result<(), WriteError> {
     let refuse = |reason: &str| {
         Err(WriteError::Refused {
+            what: "the keys",
+            path: keys.to_path_buf(),
+            reason: reason.to_string(),
+        })
+    };
+    if let (Ok(k), Ok(b)) = (absolute(keys), absolute(book)) {
+        if k.starts_with(&b) || b.starts_with(&k) {
+            return refuse("it is the book folder or overlaps it, and students must never get the keys; choose a separate folder such as keys/");
+        }
+    }
+    check_folder("the keys", keys, &[(root, "it holds the book's sources (book.toml, missions); choose a separate folder such as keys/")])
+}
+
+/// Checks that `labgen grade` may replace `out`: never a folder that holds
+/// the key or a ledger being graded.
+pub fn check_grades_target(out: &Path, inputs: &[&Path]) -> Result<(), WriteError> {
+    let reason =
+        "it holds the key or a ledger being graded; choose a separate folder such as grades/";
+    let protected: Vec<(&Path, &str)> = inputs.iter().map(|p| (*p, reason)).collect();
+    check_folder("the grades", out, &protected)
+}
+
+/// The shared checks: `out` is not a file, holds none of the `protected`
+/// paths, and is new, empty, or written by labgen before.
+fn check_folder(
+    what: &'static str,
+    out: &Path,
+    protected: &[(&Path, &str)],
+) -> Result<(), WriteError> {
+    let refuse = |reason: &str| {
+        Err(WriteError::Refused {
+            what,
             path: out.to_path_buf(),
             reason: reason.to_string(),
         })
@@ -64,11 +105,13 @@ pub fn check_target(out: &Path, root: &Path) -> Result<(), WriteError> {
     if out.is_file() {
         return refuse("it is a file; choose a folder");
     }
-    let (Ok(out_abs), Ok(root_abs)) = (absolute(out), absolute(root)) else {
+    let Ok(out_abs) = absolute(out) else {
         return Ok(());
     };
-    if root_abs.starts_with(&out_abs) {
-        return refuse("it holds the book's sources (book.toml, missions); choose a separate folder such as book/");
+    for (p, reason) in protected {
+        if absolute(p).is_ok_and(|p| p.starts_with(&out_abs)) {
+            return refuse(reason);
+        }
     }
     if out.is_dir() && !out.join(MARKER).is_file() {
         let empty = fs::read_dir(out)
@@ -126,7 +169,7 @@ fn write_all(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
     fs::create_dir_all(dir)?;
     fs::write(
         dir.join(MARKER),
-        "This folder is written by labgen build and replaced on every build.\n",
+        "This folder is written by labgen and replaced as a whole each time labgen writes it.\n",
     )?;
     for f in files {
         let path = dir.join(&f.path);

@@ -8,7 +8,7 @@
 
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Location};
 use crate::format::display_dim;
-use crate::mission::{Display, Instrument, Mission, Text};
+use crate::mission::{ClaimKind, Display, Instrument, Mission, Text};
 use crate::model::{Model, Slot};
 use crate::sweep::{Mode, Request};
 use crate::text::{self, Piece};
@@ -92,10 +92,62 @@ pub struct Plan {
     pub requests: Vec<Request>,
 }
 
+/// The hidden condition formulas of the status instrument `id`.
+pub fn status_conditions<'a>(m: &'a Mission, id: &str) -> Vec<&'a str> {
+    m.status_levels(id)
+        .into_iter()
+        .flatten()
+        .filter_map(|l| l.when.as_deref())
+        .collect()
+}
+
+/// The slots a worked example of `slot` shows: the formula and everything
+/// its expression names, and, for each formula it uses, that formula's own
+/// inputs (one level deep, so the example stays readable).
+pub fn worked_slots(model: &Model, slot: usize) -> Vec<usize> {
+    let mut out = vec![slot];
+    let direct = |s: usize| match model.slots[s] {
+        Slot::Formula(f) => model.direct_deps[f].clone(),
+        _ => Vec::new(),
+    };
+    for d in direct(slot) {
+        out.push(d);
+        out.extend(direct(d));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn unknown(model: &Model, name: &str, loc: &Location) -> Diagnostic {
+    match resolve(model, name, loc) {
+        Err(d) => d,
+        Ok(_) => Diagnostic::error(Some(loc.clone()), format!("`{name}` cannot be used here")),
+    }
+}
+
+/// Reports literal numbers with units, currency or percent signs in a run
+/// of prose: every derived number must come from the model.
+fn lint(m: &Mission, t: &Text, lit: &str, base: usize, diags: &mut Diagnostics) {
+    for (offset, found) in text::literal_numbers(lit) {
+        diags.push(
+            Diagnostic::error(
+                Some(t.locate(&m.source, base + offset)),
+                format!("the number `{found}` is typed into the text instead of computed"),
+            )
+            .with_hint(
+                "refer to the model with `{{ name }}` (or `{{ name @ scenario }}`); for a fixed, cited figure write `{{ fact \"...\" from \"source\" }}`",
+            ),
+        );
+    }
+}
+
 /// Resolves a public name to its slot, or explains why not.
 fn resolve(model: &Model, name: &str, loc: &Location) -> Result<usize, Diagnostic> {
     match model.slot(name) {
-        Some(s) if !name.starts_with("__") => Ok(s),
+        // Bound options' values are hidden formulas that labgen itself
+        // writes into option texts (`{{ option }}`).
+        Some(s) if !name.starts_with("__") || name.starts_with("__option_") => Ok(s),
         _ => {
             let mut names: Vec<&str> = model
                 .index
@@ -153,9 +205,43 @@ pub fn plan(m: &Mission, model: &Model) -> (Plan, Diagnostics) {
                 continue;
             }
         };
+        // Byte offset of each piece in the text, to locate typed numbers.
+        let mut at = 0;
         for p in pieces {
-            let Piece::Ref(r) = p else { continue };
+            let r = match p {
+                Piece::Ref(r) => {
+                    at = r.end;
+                    r
+                }
+                Piece::Lit(lit) => {
+                    lint(m, t, &lit, at, &mut diags);
+                    at += lit.len();
+                    continue;
+                }
+                Piece::Fact { end, .. } => {
+                    at = end;
+                    continue;
+                }
+            };
             let loc = t.locate(&m.source, r.start);
+            let mode = match &r.scenario {
+                None => mode,
+                Some(s) => match m.scenarios.iter().position(|x| x.id == *s) {
+                    Some(i) => Mode::Scenario(i as u16),
+                    None => {
+                        let hint = match did_you_mean(s, m.scenarios.iter().map(|x| x.id.as_str()))
+                        {
+                            Some(x) => format!("did you mean `{x}`?"),
+                            None => "declare it under `scenarios:`".to_string(),
+                        };
+                        diags.push(
+                            Diagnostic::error(Some(loc), format!("unknown scenario `{s}`"))
+                                .with_hint(hint),
+                        );
+                        continue;
+                    }
+                },
+            };
             match resolve(model, &r.name, &loc) {
                 Ok(slot) => {
                     if let Some(unit) = &r.unit {
@@ -179,6 +265,102 @@ pub fn plan(m: &Mission, model: &Model) -> (Plan, Diagnostics) {
                     requests.insert(Request { slot, mode });
                     if let (Mode::Live, Some(a)) = (mode, act) {
                         live_in_act[a].insert(slot);
+                    }
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+
+    // Claims, model-bound answers and worked examples are evaluated at their
+    // scenarios.
+    let at = |s: usize| Mode::Scenario(s as u16);
+    for c in &m.claims {
+        let names: Vec<&str> = match &c.kind {
+            ClaimKind::About { value, .. } => vec![value.as_str()],
+            ClaimKind::That { cond, .. } => vec![cond.as_str()],
+            ClaimKind::Status { status, .. } => status_conditions(m, status),
+        };
+        for name in names {
+            match model.slot(name) {
+                Some(slot) => {
+                    requests.insert(Request {
+                        slot,
+                        mode: at(c.scenario),
+                    });
+                }
+                None => diags.push(unknown(model, name, &c.loc)),
+            }
+        }
+        if let ClaimKind::About {
+            value, expected, ..
+        } = &c.kind
+        {
+            if let Some(slot) = model.slot(value) {
+                if model.dims[slot] != expected.dim {
+                    diags.push(
+                        Diagnostic::error(
+                            Some(c.loc.clone()),
+                            format!(
+                                "the claim expects {} but `{value}` is {}",
+                                expected.dim.describe(),
+                                model.dims[slot].describe()
+                            ),
+                        )
+                        .with_hint("write `about:` in a unit of the value's kind"),
+                    );
+                }
+            }
+        }
+    }
+    for act in &m.acts {
+        for q in [&act.prediction, &act.reflection].into_iter().flatten() {
+            let Some(a) = &q.answer else { continue };
+            match resolve(model, &a.value, &a.loc) {
+                Ok(slot) => {
+                    requests.insert(Request {
+                        slot,
+                        mode: at(a.scenario),
+                    });
+                    for o in &q.options {
+                        if let Some(h) = o.value.as_deref().and_then(|h| model.slot(h)) {
+                            requests.insert(Request {
+                                slot: h,
+                                mode: at(a.scenario),
+                            });
+                            if model.dims[h] != model.dims[slot] {
+                                diags.push(
+                                    Diagnostic::error(
+                                        Some(o.text.loc.clone()),
+                                        format!(
+                                            "option `{}` states {} but the answer `{}` is {}",
+                                            o.key,
+                                            model.dims[h].describe(),
+                                            a.value,
+                                            model.dims[slot].describe()
+                                        ),
+                                    )
+                                    .with_hint("every option's `value` must be the same kind of quantity as the answer"),
+                                );
+                            }
+                        }
+                    }
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        for w in act.mathpeek.iter().flat_map(|mp| mp.worked.iter()) {
+            match resolve(model, &w.formula, &w.loc) {
+                Ok(slot) => {
+                    let modes: Vec<Mode> = if w.at.is_empty() {
+                        vec![Mode::Live]
+                    } else {
+                        w.at.iter().map(|s| at(*s)).collect()
+                    };
+                    for mode in modes {
+                        for s in worked_slots(model, slot) {
+                            requests.insert(Request { slot: s, mode });
+                        }
                     }
                 }
                 Err(d) => diags.push(d),

@@ -80,8 +80,10 @@ pub fn html_book(config: &Config, labs: &[Lab]) -> Result<Vec<OutputFile>, Diagn
     let mut files = Vec::new();
     let mut diags = Diagnostics::new();
     let mut entries = Vec::new();
+    // The page stores it with the student's ledger (see `keys::book_version`).
+    let version = crate::keys::book_version(labs.iter().map(|l| l.mission));
     for lab in labs {
-        match lab_page(config, lab, &tera) {
+        match lab_page(config, lab, &tera, &version) {
             Ok(bytes) => files.push(OutputFile {
                 path: PathBuf::from(lab_file(&lab.mission.id)),
                 bytes,
@@ -129,23 +131,40 @@ pub fn html_book(config: &Config, labs: &[Lab]) -> Result<Vec<OutputFile>, Diagn
 /// A pinned text as plain words (Markdown markers kept), at the first track.
 fn plain_pinned(lab: &Lab, t: &Text) -> String {
     let defaults = sweep::track_defaults(lab.mission);
+    plain_text(lab, t, Mode::Pinned, 0, &defaults[0])
+}
+
+/// The mode of a reference: its scenario if it names one, else the field's.
+fn ref_mode(m: &Mission, r: &text::ValueRef, field: Mode) -> Mode {
+    match &r.scenario {
+        Some(s) => m
+            .scenarios
+            .iter()
+            .position(|x| x.id == *s)
+            .map_or(field, |i| Mode::Scenario(i as u16)),
+        None => field,
+    }
+}
+
+/// A text at one state as plain words (for SVG titles and the index page).
+fn plain_text(lab: &Lab, t: &Text, field: Mode, track: usize, pos: &[usize]) -> String {
     let mut out = String::new();
-    if let Ok(pieces) = text::parse(&t.src) {
-        for p in pieces {
-            match p {
-                Piece::Lit(s) => out.push_str(&s),
-                Piece::Ref(r) => {
-                    if let Some(slot) = lab.model.slot(&r.name) {
-                        if let Some(table) = lab.sweep.table(Request {
-                            slot,
-                            mode: Mode::Pinned,
-                        }) {
-                            let display =
-                                override_display(display_of(lab.mission, lab.model, slot), &r);
-                            let v = table.values[table.index(0, &defaults[0])];
-                            out.push_str(&show(v, &display.unit, display.digits).text);
-                        }
-                    }
+    let Ok(pieces) = text::parse(&t.src) else {
+        return out;
+    };
+    for p in pieces {
+        match p {
+            Piece::Lit(s) => out.push_str(&s),
+            Piece::Fact { text, .. } => out.push_str(&text),
+            Piece::Ref(r) => {
+                let mode = ref_mode(lab.mission, &r, field);
+                let Some(slot) = lab.model.slot(&r.name) else {
+                    continue;
+                };
+                if let Some(table) = lab.sweep.table(Request { slot, mode }) {
+                    let display = override_display(display_of(lab.mission, lab.model, slot), &r);
+                    let v = table.values[table.index(track, pos)];
+                    out.push_str(&show(v, &display.unit, display.digits).text);
                 }
             }
         }
@@ -305,8 +324,16 @@ impl<'a> Cells<'a> {
         display: &Display,
     ) -> Result<String, Diagnostics> {
         let (cell, shown) = self.value(slot, mode, display)?;
+        // A value at a named scenario says so: it does not follow the controls.
+        let scenario = match mode
+            .scenario()
+            .and_then(|s| self.lab.mission.scenarios.get(s))
+        {
+            Some(s) => format!(" data-scenario=\"{}\"", escape(&s.id)),
+            None => String::new(),
+        };
         Ok(format!(
-            "<span class=\"value\" data-value=\"{}\" data-cell=\"{cell}\" data-number=\"{}\" data-unit=\"{}\">{}</span>",
+            "<span class=\"value\" data-value=\"{}\"{scenario} data-cell=\"{cell}\" data-number=\"{}\" data-unit=\"{}\">{}</span>",
             escape(name),
             number_attr(shown.number),
             escape(&shown.unit),
@@ -328,7 +355,13 @@ impl<'a> Cells<'a> {
         for p in pieces {
             match p {
                 Piece::Lit(s) => out.push_str(&self.inline_math(t, &s)?),
+                Piece::Fact { text, source, .. } => out.push_str(&format!(
+                    "<span class=\"fact\" title=\"Source: {}\">{}</span>",
+                    escape(&source),
+                    escape(&text)
+                )),
                 Piece::Ref(r) => {
+                    let mode = ref_mode(self.lab.mission, &r, mode);
                     let slot = self
                         .lab
                         .model
@@ -387,30 +420,93 @@ impl<'a> Cells<'a> {
 
     /// A text at one particular state, as plain text (for SVG titles).
     fn plain_at(&self, t: &Text, track: usize, pos: &[usize]) -> String {
-        let mut out = String::new();
-        if let Ok(pieces) = text::parse(&t.src) {
-            for p in pieces {
-                match p {
-                    Piece::Lit(s) => out.push_str(&s),
-                    Piece::Ref(r) => {
-                        if let Some(slot) = self.lab.model.slot(&r.name) {
-                            if let Some(table) = self.lab.sweep.table(Request {
-                                slot,
-                                mode: Mode::Live,
-                            }) {
-                                let display = override_display(
-                                    display_of(self.lab.mission, self.lab.model, slot),
-                                    &r,
-                                );
-                                let v = table.values[table.index(track, pos)];
-                                out.push_str(&show(v, &display.unit, display.digits).text);
-                            }
-                        }
-                    }
+        plain_text(self.lab, t, Mode::Live, track, pos)
+    }
+
+    /// The worked examples of a MathPeek: one block per scenario (or one
+    /// following the controls), each a cell of precomputed MathML.
+    fn worked(&mut self, w: &crate::mission::Worked) -> Result<Vec<Value>, Diagnostics> {
+        let modes: Vec<Mode> = if w.at.is_empty() {
+            vec![Mode::Live]
+        } else {
+            w.at.iter().map(|s| Mode::Scenario(*s as u16)).collect()
+        };
+        let slot = self
+            .lab
+            .model
+            .slot(&w.formula)
+            .ok_or_else(|| internal(format!("unresolved {}", w.formula)))?;
+        let mut blocks = Vec::new();
+        for mode in modes {
+            let mut axes = Vec::new();
+            for s in crate::plan::worked_slots(self.lab.model, slot) {
+                if let Some(t) = self.lab.sweep.table(Request { slot: s, mode }) {
+                    axes.extend(t.axes.iter().copied());
                 }
             }
+            let axes = union(axes);
+            let defaults = match mode.scenario() {
+                Some(_) => sweep::base_positions(self.lab.mission, mode),
+                None => self.defaults.clone(),
+            };
+            let fixed = sweep::fixed_track(self.lab.mission, mode);
+            let states = self.states(&axes);
+            let mut ids = Vec::with_capacity(states.len());
+            let mut cache: HashMap<String, usize> = HashMap::new();
+            for (track, pos) in &states {
+                let track = fixed.unwrap_or(*track);
+                // In a scenario, controls sit at the scenario's positions.
+                let pos = if mode.scenario().is_some() {
+                    &defaults[track]
+                } else {
+                    pos
+                };
+                let latex = worked_latex(self.lab, &w.formula, mode, track, pos);
+                let id = match cache.get(&latex) {
+                    Some(&id) => id,
+                    None => {
+                        let html = math(&latex, true).map_err(|e| {
+                            let mut d = Diagnostics::new();
+                            d.push(
+                                Diagnostic::error(
+                                    Some(w.loc.clone()),
+                                    format!("the worked example does not render: {e}"),
+                                )
+                                .with_hint("give the names a valid `tex:` symbol"),
+                            );
+                            d
+                        })?;
+                        let id = self.intern_fragment(html);
+                        cache.insert(latex, id);
+                        id
+                    }
+                };
+                ids.push(json!(id));
+            }
+            let initial = states
+                .iter()
+                .position(|(t, p)| *t == 0 && *p == self.defaults[0])
+                .unwrap_or(0);
+            let first = ids[initial].as_u64().unwrap_or(0) as usize;
+            let cell = self.add(
+                format!("worked:{}:{mode:?}", w.loc),
+                &axes,
+                vec![("html", ids)],
+            );
+            let label = match self.lab.model.slots[slot] {
+                Slot::Formula(f) => self.lab.mission.formulas[f].label.clone(),
+                _ => w.formula.clone(),
+            };
+            let title = match mode
+                .scenario()
+                .and_then(|s| self.lab.mission.scenarios.get(s))
+            {
+                Some(s) => format!("{label}, {}", s.label),
+                None => format!("{label}, at the simulator's current settings"),
+            };
+            blocks.push(json!({"title": title, "cell": cell, "html": self.fragments[first]}));
         }
-        out
+        Ok(blocks)
     }
 
     fn live_table(&self, name: &str) -> Result<&'a Table, Diagnostics> {
@@ -719,6 +815,7 @@ fn instrument_ctx(
             label,
             value,
             levels,
+            ..
         } => {
             let mut axes = Vec::new();
             let mut conds = Vec::new();
@@ -822,9 +919,22 @@ fn instrument_ctx(
     }
 }
 
-fn question_ctx(cells: &mut Cells, q: &crate::mission::Question) -> Result<Value, Diagnostics> {
+fn question_ctx(
+    cells: &mut Cells,
+    q: &crate::mission::Question,
+    exam: bool,
+) -> Result<Value, Diagnostics> {
     let mut options = Vec::new();
     for o in &q.options {
+        // Exam mode: the page gets neither the feedback nor which option is
+        // right, so no file of the book can give the answer away.
+        if exam {
+            options.push(json!({
+                "key": o.key,
+                "text": cells.inline(&o.text, Mode::Pinned)?,
+            }));
+            continue;
+        }
         options.push(json!({
             "key": o.key,
             "text": cells.inline(&o.text, Mode::Pinned)?,
@@ -836,6 +946,111 @@ fn question_ctx(cells: &mut Cells, q: &crate::mission::Question) -> Result<Value
         "prompt": cells.inline(&q.prompt, Mode::Pinned)?,
         "options": options,
     }))
+}
+
+/// TeX for a name in a worked example: its `tex:` symbol, or the name set
+/// upright.
+fn name_tex(m: &Mission, model: &Model, name: &str) -> String {
+    let declared = match model.slot(name).map(|s| model.slots[s]) {
+        Some(Slot::Formula(f)) => m.formulas[f].tex.clone(),
+        Some(Slot::Constant(c)) => m.constants[c].tex.clone(),
+        Some(Slot::Control(c)) => m.controls[c].tex.clone(),
+        None => None,
+    };
+    declared.unwrap_or_else(|| format!("\\mathrm{{{}}}", name.replace('_', "\\_")))
+}
+
+/// A shown value as TeX text: `\text{4,000 s}` (with TeX's special
+/// characters escaped, so `$4,500` and `7.9%` come out as written).
+fn text_tex(s: &str) -> String {
+    let mut out = String::from("\\text{");
+    for c in s.chars() {
+        match c {
+            '$' | '%' | '&' | '#' | '_' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\\' => out.push_str("\\textbackslash{}"),
+            '~' | '^' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out.push('}');
+    out
+}
+
+/// The LaTeX of a worked example at one state (`track`, control
+/// `positions`) of `mode`: for each formula the
+/// example uses (inputs first), its symbol, its expression, the expression
+/// with the values substituted, and the result.
+pub fn worked_latex(lab: &Lab, formula: &str, mode: Mode, track: usize, pos: &[usize]) -> String {
+    let (m, model) = (lab.mission, lab.model);
+    let value = |name: &str| -> Option<f64> {
+        let slot = model.slot(name)?;
+        let t = lab.sweep.table(Request { slot, mode })?;
+        Some(t.values[t.index(track, pos)])
+    };
+    let shown = |name: &str| -> String {
+        match (model.slot(name), value(name)) {
+            (Some(slot), Some(v)) => {
+                let d = display_of(m, model, slot);
+                text_tex(&show(v, &d.unit, d.digits).text)
+            }
+            _ => name_tex(m, model, name),
+        }
+    };
+    // The formulas to show: the inputs that are formulas, then the formula.
+    let Some(main) = model.slot(formula) else {
+        return String::new();
+    };
+    let mut steps: Vec<usize> = Vec::new();
+    if let Slot::Formula(f) = model.slots[main] {
+        for &d in &model.direct_deps[f] {
+            if matches!(model.slots[d], Slot::Formula(_)) && !steps.contains(&d) {
+                steps.push(d);
+            }
+        }
+    }
+    steps.push(main);
+    let mut lines = Vec::new();
+    for s in steps {
+        let Slot::Formula(f) = model.slots[s] else {
+            continue;
+        };
+        let fm = &m.formulas[f];
+        let e = &model.exprs[f];
+        let symbolic = e.to_latex(&|n| name_tex(m, model, n));
+        let substituted = e.to_latex_with_values(&|n| shown(n));
+        let v = value(&fm.id).unwrap_or(f64::NAN);
+        let shown_result = show(v, &fm.display.unit, fm.display.digits);
+        // A duration picks its unit; when that is not seconds, show the
+        // seconds first so the arithmetic can be followed.
+        let result = match (&fm.display.unit, shown_result.unit.as_str()) {
+            (crate::format::DisplayUnit::Duration, unit) if unit != "s" => {
+                let seconds = crate::units::parse_unit("s")
+                    .map(|u| show(v, &crate::format::DisplayUnit::Unit(u), Some(0)).text);
+                match seconds {
+                    Ok(sec) => format!(
+                        "{} \\approx {}",
+                        text_tex(&sec),
+                        text_tex(&shown_result.text)
+                    ),
+                    Err(_) => text_tex(&shown_result.text),
+                }
+            }
+            _ => text_tex(&shown_result.text),
+        };
+        let mut line = format!("{} &= {}", name_tex(m, model, &fm.id), symbolic);
+        if substituted != symbolic {
+            line.push_str(&format!(" = {substituted}"));
+        }
+        line.push_str(&format!(" = {result}"));
+        lines.push(line);
+    }
+    format!(
+        "\\begin{{aligned}}\n{}\n\\end{{aligned}}",
+        lines.join(" \\\\\n")
+    )
 }
 
 /// Renders LaTeX to MathML with KaTeX at build time; the error is KaTeX's
@@ -896,7 +1111,24 @@ fn katex_message(raw: &str) -> String {
     }
 }
 
-fn lab_page(config: &Config, lab: &Lab, tera: &tera::Tera) -> Result<Vec<u8>, Diagnostics> {
+fn worked_blocks(
+    cells: &mut Cells,
+    worked: &[crate::mission::Worked],
+) -> Result<Vec<Value>, Diagnostics> {
+    let mut blocks = Vec::new();
+    for w in worked {
+        blocks.extend(cells.worked(w)?);
+    }
+    Ok(blocks)
+}
+
+fn lab_page(
+    config: &Config,
+    lab: &Lab,
+    tera: &tera::Tera,
+    version: &str,
+) -> Result<Vec<u8>, Diagnostics> {
+    let exam = config.outputs.exam;
     let m = lab.mission;
     let mut cells = Cells::new(lab);
     let mut diags = Diagnostics::new();
@@ -951,6 +1183,7 @@ fn lab_page(config: &Config, lab: &Lab, tera: &tera::Tera) -> Result<Vec<u8>, Di
                     "math": html,
                     "where": cells.opt_block(&mp.where_, Mode::Pinned)?,
                     "example": cells.opt_block(&mp.example, Mode::Live)?,
+                    "worked": worked_blocks(&mut cells, &mp.worked)?,
                 })),
                 Err(d) => {
                     diags.extend(d);
@@ -969,10 +1202,10 @@ fn lab_page(config: &Config, lab: &Lab, tera: &tera::Tera) -> Result<Vec<u8>, Di
                 Some(s) => Some(json!({"from": s.from, "message": cells.block(&s.message, Mode::Pinned)?})),
                 None => None,
             },
-            "prediction": a.prediction.as_ref().map(|q| question_ctx(&mut cells, q)).transpose()?,
+            "prediction": a.prediction.as_ref().map(|q| question_ctx(&mut cells, q, exam)).transpose()?,
             "simulator": simulator,
             "reveal": cells.opt_block(&a.reveal, Mode::Live)?,
-            "reflection": a.reflection.as_ref().map(|q| question_ctx(&mut cells, q)).transpose()?,
+            "reflection": a.reflection.as_ref().map(|q| question_ctx(&mut cells, q, exam)).transpose()?,
             "mathpeek": mathpeek,
         }));
     }
@@ -1066,6 +1299,7 @@ fn lab_page(config: &Config, lab: &Lab, tera: &tera::Tera) -> Result<Vec<u8>, Di
     }
     let data = json!({
         "lab": m.id,
+        "book_version": version,
         "controls": controls,
         "track_defaults": track_defaults,
         "cells": cells.cells,
@@ -1095,6 +1329,8 @@ fn lab_page(config: &Config, lab: &Lab, tera: &tera::Tera) -> Result<Vec<u8>, Di
         }),
     );
     ctx.insert("data", &data);
+    ctx.insert("exam", &exam);
+    ctx.insert("book_version", version);
     tera.render("lab.html", &ctx)
         .map(String::into_bytes)
         .map_err(|e| internal(format!("lab template: {e:?}")))

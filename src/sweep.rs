@@ -20,6 +20,18 @@ pub enum Mode {
     /// Evaluated at the default position of every control for each track
     /// (story, stakeholder message, questions): the scenario as told.
     Pinned,
+    /// Evaluated at a named scenario (index into `Mission::scenarios`).
+    Scenario(u16),
+}
+
+impl Mode {
+    /// The scenario index, for scenario mode.
+    pub fn scenario(self) -> Option<usize> {
+        match self {
+            Mode::Scenario(s) => Some(s as usize),
+            _ => None,
+        }
+    }
 }
 
 /// One axis of a table.
@@ -110,21 +122,50 @@ pub fn track_defaults(mission: &Mission) -> Vec<Vec<usize>> {
         .collect()
 }
 
+/// The positions every control starts from in `mode`, per track: the
+/// track's defaults, with a scenario's settings on top.
+pub fn base_positions(mission: &Mission, mode: Mode) -> Vec<Vec<usize>> {
+    let mut base = track_defaults(mission);
+    if let Some(s) = mode.scenario().and_then(|s| mission.scenarios.get(s)) {
+        for positions in &mut base {
+            for (c, p) in &s.set {
+                positions[*c] = *p;
+            }
+        }
+    }
+    base
+}
+
+/// The track a mode is pinned to, if any (a scenario with a `track`).
+pub fn fixed_track(mission: &Mission, mode: Mode) -> Option<usize> {
+    mode.scenario()
+        .and_then(|s| mission.scenarios.get(s))
+        .and_then(|s| s.track)
+}
+
 /// The axes of a request.
 pub fn axes(mission: &Mission, model: &Model, movable: &[bool], r: Request) -> Vec<Axis> {
     let closure = &model.controls_of[r.slot];
+    let set_by_scenario = |c: &usize| {
+        r.mode
+            .scenario()
+            .and_then(|s| mission.scenarios.get(s))
+            .is_some_and(|s| s.set.iter().any(|(k, _)| k == c))
+    };
     let per_track_default = |c: &usize| {
-        mission
-            .tracks
-            .iter()
-            .any(|t| t.defaults.iter().any(|(k, _)| k == c))
+        !set_by_scenario(c)
+            && mission
+                .tracks
+                .iter()
+                .any(|t| t.defaults.iter().any(|(k, _)| k == c))
     };
     let mut axes = Vec::new();
     let track = mission.tracks.len() > 1
+        && fixed_track(mission, r.mode).is_none()
         && (model.track_dependent[r.slot]
             || closure
                 .iter()
-                .filter(|c| r.mode == Mode::Pinned || !movable[**c])
+                .filter(|c| r.mode != Mode::Live || !movable[**c])
                 .any(per_track_default));
     if track {
         axes.push(Axis::Track);
@@ -157,7 +198,6 @@ struct Group {
 /// into a book.
 pub fn run(mission: &Mission, model: &Model, requests: &[Request]) -> Result<Sweep, Diagnostics> {
     let movable = movable_controls(mission);
-    let defaults = track_defaults(mission);
     // Group requests by (axes, mode): one grid walk serves the whole group.
     let mut groups: BTreeMap<GroupKey, Vec<Request>> = BTreeMap::new();
     for &r in requests {
@@ -170,7 +210,9 @@ pub fn run(mission: &Mission, model: &Model, requests: &[Request]) -> Result<Swe
 
     let results: Vec<Group> = groups
         .into_par_iter()
-        .map(|((axes, _mode), reqs)| {
+        .map(|((axes, mode), reqs)| {
+            let defaults = base_positions(mission, mode);
+            let fixed = fixed_track(mission, mode);
             let shape: Vec<usize> = axes
                 .iter()
                 .map(|a| match a {
@@ -185,7 +227,8 @@ pub fn run(mission: &Mission, model: &Model, requests: &[Request]) -> Result<Swe
                 .map_init(
                     || (vec![0.0; model.len()], vec![0usize; shape.len()]),
                     |(buf, digits), state| {
-                        let (track, positions) = decode(state, &axes, &shape, &defaults, digits);
+                        let (track, positions) =
+                            decode(state, &axes, &shape, &defaults, fixed, digits);
                         model.eval(track, &positions, buf);
                         reqs.iter().map(|r| buf[r.slot]).collect::<Vec<f64>>()
                     },
@@ -257,6 +300,7 @@ fn decode(
     axes: &[Axis],
     shape: &[usize],
     defaults: &[Vec<usize>],
+    fixed: Option<usize>,
     digits: &mut [usize],
 ) -> (usize, Vec<usize>) {
     let mut rest = state;
@@ -268,7 +312,7 @@ fn decode(
         .iter()
         .zip(digits.iter())
         .find(|(a, _)| **a == Axis::Track)
-        .map_or(0, |(_, d)| *d);
+        .map_or(fixed.unwrap_or(0), |(_, d)| *d);
     let mut positions = defaults[track].clone();
     for (a, d) in axes.iter().zip(digits.iter()) {
         if let Axis::Control(c) = a {
@@ -289,10 +333,17 @@ fn non_finite(
     value: f64,
 ) -> Diagnostic {
     let mut digits = vec![0usize; shape.len()];
-    let defaults = track_defaults(mission);
-    let (track, positions) = decode(index, axes, shape, &defaults, &mut digits);
+    let defaults = base_positions(mission, r.mode);
+    let (track, positions) = decode(
+        index,
+        axes,
+        shape,
+        &defaults,
+        fixed_track(mission, r.mode),
+        &mut digits,
+    );
     let mut state: Vec<String> = Vec::new();
-    if axes.contains(&Axis::Track) {
+    if axes.contains(&Axis::Track) || fixed_track(mission, r.mode).is_some() {
         state.push(format!("track = {}", mission.tracks[track].id));
     }
     for (i, c) in mission.controls.iter().enumerate() {

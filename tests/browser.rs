@@ -184,7 +184,7 @@ impl Lab {
             if let Ok(pieces) = labgen::text::parse(&p.title.src) {
                 names.extend(pieces.into_iter().filter_map(|piece| match piece {
                     Piece::Ref(r) => Some(r.name),
-                    Piece::Lit(_) => None,
+                    Piece::Lit(_) | Piece::Fact { .. } => None,
                 }));
             }
             for n in names {
@@ -281,6 +281,8 @@ struct ShownValue {
     act: Option<String>,
     /// `simulator`, `reveal`, `worked-example` (live) or `pinned`.
     area: String,
+    /// The scenario the value is evaluated at, if any (`data-scenario`).
+    scenario: Option<String>,
     /// Where on the page, for messages.
     place: String,
 }
@@ -322,7 +324,7 @@ const SNAPSHOT_JS: &str = r#"(() => {
     labels: all('[data-control-label]').map((el) => ({ id: el.getAttribute('data-control-label'), text: el.textContent })),
     values: all('[data-value]').map((el) => ({
       name: el.getAttribute('data-value'), number: el.getAttribute('data-number'),
-      unit: el.getAttribute('data-unit'), text: el.textContent, act: actOf(el), area: area(el), place: place(el),
+      unit: el.getAttribute('data-unit'), text: el.textContent, act: actOf(el), area: area(el), place: place(el), scenario: el.getAttribute('data-scenario'),
     })),
     plots: all('.plot-svg').map((p) => {
       const svgs = p.querySelectorAll('svg');
@@ -584,9 +586,30 @@ impl Page<'_> {
         // Names shown in each act's simulator.
         let mut sim_names: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         let mut n_pinned = 0;
+        let mut n_scenario = 0;
         for (i, v) in snap.values.iter().enumerate() {
             let is_live = v.area != "pinned";
-            let (values, at) = if is_live {
+            // A value at a named scenario: the track's defaults with the
+            // scenario's settings (and its track, if it fixes one).
+            let at_scenario;
+            let scenario_values;
+            let (values, at) = if let Some(id) = &v.scenario {
+                n_scenario += 1;
+                let index = lab
+                    .mission
+                    .scenarios
+                    .iter()
+                    .position(|s| s.id == *id)
+                    .unwrap_or_else(|| panic!("{when}: unknown scenario `{id}` on the page"));
+                let mode = labgen::sweep::Mode::Scenario(index as u16);
+                let track = lab.mission.scenarios[index].track.unwrap_or(state.track);
+                at_scenario = State {
+                    track,
+                    positions: labgen::sweep::base_positions(&lab.mission, mode)[track].clone(),
+                };
+                scenario_values = lab.eval(&at_scenario);
+                (&scenario_values, &at_scenario)
+            } else if is_live {
                 if v.area == "simulator" {
                     let act = v.act.as_deref().unwrap_or("");
                     sim_names.entry(act).or_default().insert(&v.name);
@@ -615,6 +638,7 @@ impl Page<'_> {
             lab.describe(&state),
             failures.join("\n  ")
         );
+        assert!(n_scenario > 0, "{when}: no value at a scenario was checked");
         assert!(
             n_pinned >= MIN_PINNED,
             "{when}: only {n_pinned} pinned values found (want at least {MIN_PINNED})"

@@ -15,6 +15,7 @@ use crate::units::{Dim, Quantity};
 use std::path::{Path, PathBuf};
 
 pub use validate::validate;
+pub use validate::written_unit as written_unit_of;
 
 /// A piece of author prose (Markdown with `{{ name }}` value references)
 /// and where it starts in its file.
@@ -79,6 +80,70 @@ pub struct Mission {
     pub formulas: Vec<Formula>,
     /// The acts in order.
     pub acts: Vec<Act>,
+    /// Named control settings.
+    pub scenarios: Vec<Scenario>,
+    /// Statements checked on every build.
+    pub claims: Vec<Claim>,
+}
+
+/// A named setting of some controls, and optionally of the track.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// Identifier, used as `{{ name @ id }}`.
+    pub id: String,
+    /// Human label.
+    pub label: String,
+    /// The track it is pinned to, if any; otherwise it holds on every track.
+    pub track: Option<usize>,
+    /// Control positions it sets; the others stay at the track's defaults.
+    pub set: Vec<(usize, usize)>,
+    /// Where it is defined.
+    pub loc: Location,
+}
+
+/// What a claim states.
+#[derive(Clone, Debug)]
+pub enum ClaimKind {
+    /// A value is about `expected`, within `within` (absolute, base units).
+    About {
+        /// Name of the value.
+        value: String,
+        /// Expected value in base units.
+        expected: Quantity,
+        /// Allowed absolute difference in base units.
+        within: f64,
+        /// The tolerance as written, for messages.
+        within_text: String,
+        /// The expected value as written, for messages.
+        expected_text: String,
+    },
+    /// A condition holds (hidden formula id).
+    That {
+        /// Hidden formula holding the condition.
+        cond: String,
+        /// The condition as written.
+        text: String,
+    },
+    /// A status instrument shows a label.
+    Status {
+        /// Status instrument id.
+        status: String,
+        /// The label it must show.
+        is: String,
+    },
+}
+
+/// A statement about the model at a scenario.
+#[derive(Clone, Debug)]
+pub struct Claim {
+    /// Index into `Mission::scenarios`.
+    pub scenario: usize,
+    /// The track it is checked on; `None` for every track the scenario allows.
+    pub track: Option<usize>,
+    /// What it states.
+    pub kind: ClaimKind,
+    /// Where it is written.
+    pub loc: Location,
 }
 
 /// A recommended reading entry.
@@ -114,6 +179,8 @@ pub struct Constant {
     pub id: String,
     /// Human label.
     pub label: String,
+    /// LaTeX symbol for worked examples.
+    pub tex: Option<String>,
     /// The value.
     pub value: Quantity,
     /// How to show it.
@@ -159,6 +226,8 @@ pub struct Control {
     pub id: String,
     /// Label next to the input.
     pub label: String,
+    /// LaTeX symbol for worked examples.
+    pub tex: Option<String>,
     /// Slider, select or toggle.
     pub kind: ControlKind,
     /// Every position, in order.
@@ -192,6 +261,37 @@ pub struct Formula {
     pub tex: Option<String>,
     /// Explanatory note.
     pub note: Option<String>,
+}
+
+impl Mission {
+    /// The levels of the status instrument with id `id`, if there is one.
+    pub fn status_levels(&self, id: &str) -> Option<&[Level]> {
+        self.acts
+            .iter()
+            .flat_map(|a| a.simulator.iter())
+            .flat_map(|s| s.instruments.iter())
+            .find_map(|i| match i {
+                Instrument::Status {
+                    id: Some(x),
+                    levels,
+                    ..
+                } if x == id => Some(levels.as_slice()),
+                _ => None,
+            })
+    }
+}
+
+impl Formula {
+    /// Whether this is a hidden condition labgen made from a `when`, `that`
+    /// or status level (true or false), rather than a value.
+    pub fn is_condition(&self) -> bool {
+        self.id.starts_with("__") && !self.id.starts_with("__option_")
+    }
+
+    /// Whether the author wrote this formula (it is not hidden).
+    pub fn is_public(&self) -> bool {
+        !self.id.starts_with("__")
+    }
 }
 
 /// Colour role of a status level, banner or plot series.
@@ -260,8 +360,26 @@ pub struct Question {
     pub prompt: Text,
     /// The answers in order.
     pub options: Vec<Choice>,
-    /// Key of the correct answer.
+    /// Key of the correct answer. For a question bound to the model it is
+    /// derived after the sweep (see [`Question::answer`]).
     pub correct: String,
+    /// The model binding, if the correct option is derived.
+    pub answer: Option<Answer>,
+    /// Where `correct` (or the binding) is written.
+    pub loc: Location,
+}
+
+/// A question bound to the model.
+#[derive(Clone, Debug)]
+pub struct Answer {
+    /// The value the options estimate.
+    pub value: String,
+    /// Where it is written.
+    pub loc: Location,
+    /// Index into `Mission::scenarios`.
+    pub scenario: usize,
+    /// The correct key as typed, if any (checked against the model).
+    pub typed: Option<String>,
 }
 
 /// One answer.
@@ -273,6 +391,8 @@ pub struct Choice {
     pub text: Text,
     /// Feedback when chosen.
     pub feedback: Text,
+    /// Hidden formula holding the option's quantity, when bound.
+    pub value: Option<String>,
 }
 
 /// The interactive part of an act.
@@ -304,6 +424,8 @@ pub enum Instrument {
     },
     /// A status card: first level whose condition holds.
     Status {
+        /// Identifier, for claims.
+        id: Option<String>,
         /// Card label.
         label: String,
         /// Optional value shown with the status.
@@ -389,6 +511,19 @@ pub struct MathPeek {
     pub where_: Option<Text>,
     /// Worked example (live).
     pub example: Option<Text>,
+    /// Worked examples generated from formulas.
+    pub worked: Vec<Worked>,
+}
+
+/// A worked example generated from a formula's expression.
+#[derive(Clone, Debug)]
+pub struct Worked {
+    /// The formula.
+    pub formula: String,
+    /// Where it is named.
+    pub loc: Location,
+    /// Scenarios to work it at; empty for the current settings.
+    pub at: Vec<usize>,
 }
 
 /// Loads every `*.yaml` / `*.yml` file under `dir` (relative paths in

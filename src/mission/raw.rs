@@ -104,7 +104,40 @@ pub struct RawMission {
     #[serde(default)]
     pub formulas: Vec<RawFormula>,
     #[serde(default)]
+    pub scenarios: Vec<RawScenario>,
+    #[serde(default)]
+    pub claims: Vec<RawClaim>,
+    #[serde(default)]
     pub acts: Vec<RawAct>,
+}
+
+/// A named setting of the controls (and optionally the track).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub id: S<String>,
+    pub label: Option<S<String>>,
+    pub track: Option<S<String>>,
+    #[serde(default)]
+    pub set: Entries<S<Scalar>>,
+}
+
+/// A statement about the model at a scenario, checked on every build.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawClaim {
+    pub scenario: S<String>,
+    pub track: Option<S<String>>,
+    /// `value` + `about` (+ `within`): a number.
+    pub value: Option<S<String>>,
+    pub about: Option<S<Scalar>>,
+    pub within: Option<S<Scalar>>,
+    /// `that`: a condition that must hold.
+    pub that: Option<S<String>>,
+    /// `status` + `is`: the label a status instrument shows.
+    pub status: Option<S<String>>,
+    pub is: Option<S<String>>,
+    pub note: Option<S<String>>,
 }
 
 /// One entry of the recommended reading.
@@ -134,6 +167,7 @@ pub struct RawTrack {
 #[serde(deny_unknown_fields)]
 pub struct RawConstant {
     pub id: S<String>,
+    pub tex: Option<S<String>>,
     pub label: Option<S<String>>,
     pub value: S<Scalar>,
     pub unit: Option<S<String>>,
@@ -147,6 +181,7 @@ pub struct RawConstant {
 #[serde(deny_unknown_fields)]
 pub struct RawControl {
     pub id: S<String>,
+    pub tex: Option<S<String>>,
     pub label: S<String>,
     pub kind: S<String>,
     pub min: Option<S<Scalar>>,
@@ -215,7 +250,17 @@ pub struct RawStakeholder {
 pub struct RawQuestion {
     pub prompt: S<String>,
     pub options: S<Vec<RawChoice>>,
-    pub correct: S<String>,
+    pub correct: Option<S<String>>,
+    pub answer: Option<RawAnswer>,
+}
+
+/// Binds a question to the model: the correct option is the one whose
+/// `value` is closest to `value` at scenario `at`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAnswer {
+    pub value: S<String>,
+    pub at: S<String>,
 }
 
 /// One answer of a question, with the feedback shown when it is chosen.
@@ -225,6 +270,7 @@ pub struct RawChoice {
     pub key: S<String>,
     pub text: S<String>,
     pub feedback: S<String>,
+    pub value: Option<S<String>>,
 }
 
 /// The simulator of an act: which controls it shows and its instruments.
@@ -261,6 +307,7 @@ pub struct RawMetric {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStatus {
+    pub id: Option<S<String>>,
     pub label: S<String>,
     pub value: Option<S<String>>,
     pub levels: S<Vec<RawLevel>>,
@@ -316,4 +363,16 @@ pub struct RawMathPeek {
     #[serde(rename = "where")]
     pub where_: Option<S<String>>,
     pub example: Option<S<String>>,
+    #[serde(default)]
+    pub worked: Vec<RawWorked>,
+}
+
+/// A worked example generated from a formula.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWorked {
+    pub formula: S<String>,
+    /// Scenarios to work it at; empty for the simulator's current settings.
+    #[serde(default)]
+    pub at: Vec<S<String>>,
 }

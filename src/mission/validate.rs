@@ -137,7 +137,7 @@ impl Ctx<'_> {
 
 /// The unit part of a written quantity: `150 KB` gives `KB`, `$0.09/GB`
 /// gives `$/GB`, a bare number gives nothing.
-fn written_unit(text: &str) -> Option<String> {
+pub fn written_unit(text: &str) -> Option<String> {
     let t = text.trim();
     let (dollar, rest) = match t.strip_prefix('$') {
         Some(r) => (true, r),
@@ -234,6 +234,7 @@ pub fn validate(file: &Path, source: &str, raw: RawMission) -> (Option<Mission>,
         let display = ctx.display(c.unit.as_ref().or(written.as_ref()), c.digits.as_ref());
         constants.push(Constant {
             id: c.id.value.clone(),
+            tex: c.tex.as_ref().map(|t| t.value.clone()),
             label: c
                 .label
                 .as_ref()
@@ -317,23 +318,13 @@ pub fn validate(file: &Path, source: &str, raw: RawMission) -> (Option<Mission>,
                 }
             }
         }
-        let mut defaults = Vec::new();
-        for (key, value) in &t.defaults.0 {
-            match controls.iter().position(|c: &Control| c.id == key.value) {
-                Some(i) => {
-                    if let Some(p) = position_of(&mut ctx, &controls[i], value, &raw.controls[i]) {
-                        defaults.push((i, p));
-                    }
-                }
-                None => {
-                    let hint = match did_you_mean(&key.value, controls.iter().map(|c| c.id.as_str())) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => "`defaults` sets the starting position of controls declared under `controls:`".to_string(),
-                    };
-                    ctx.error(key, format!("unknown control `{}`", key.value), hint);
-                }
-            }
-        }
+        let defaults = control_settings(
+            &mut ctx,
+            &controls,
+            &raw.controls,
+            &t.defaults,
+            "`defaults` sets the starting position of controls declared under `controls:`",
+        );
         tracks.push(Track {
             id: t.id.value.clone(),
             label: t.label.value.clone(),
@@ -349,6 +340,39 @@ pub fn validate(file: &Path, source: &str, raw: RawMission) -> (Option<Mission>,
             summary: None,
             constants: Vec::new(),
             defaults: Vec::new(),
+        });
+    }
+
+    let mut scenarios: Vec<Scenario> = Vec::new();
+    for s in &raw.scenarios {
+        ctx.ident(&s.id, "scenario");
+        if scenarios.iter().any(|o| o.id == s.id.value) {
+            ctx.error(
+                &s.id,
+                format!("scenario `{}` is defined twice", s.id.value),
+                "give every scenario a unique id",
+            );
+        }
+        let track = s
+            .track
+            .as_ref()
+            .and_then(|t| track_index(&mut ctx, &tracks, has_track_selector, t));
+        let set = control_settings(
+            &mut ctx,
+            &controls,
+            &raw.controls,
+            &s.set,
+            "a scenario sets controls declared under `controls:`",
+        );
+        scenarios.push(Scenario {
+            id: s.id.value.clone(),
+            label: s
+                .label
+                .as_ref()
+                .map_or_else(|| s.id.value.clone(), |l| l.value.clone()),
+            track,
+            set,
+            loc: ctx.loc(&s.id),
         });
     }
 
@@ -412,15 +436,46 @@ pub fn validate(file: &Path, source: &str, raw: RawMission) -> (Option<Mission>,
                 from: s.from.value.clone(),
                 message: ctx.text(&s.message),
             }),
-            prediction: a.prediction.as_ref().map(|q| question(&mut ctx, q)),
+            prediction: a.prediction.as_ref().map(|q| {
+                question(
+                    &mut ctx,
+                    q,
+                    &a.id.value,
+                    &scenarios,
+                    &mut hidden,
+                    &mut formulas,
+                )
+            }),
             simulator,
             reveal: ctx.opt_text(&a.reveal),
-            reflection: a.reflection.as_ref().map(|q| question(&mut ctx, q)),
+            reflection: a.reflection.as_ref().map(|q| {
+                question(
+                    &mut ctx,
+                    q,
+                    &a.id.value,
+                    &scenarios,
+                    &mut hidden,
+                    &mut formulas,
+                )
+            }),
             mathpeek: a.mathpeek.as_ref().map(|m| MathPeek {
                 title: m.title.value.clone(),
                 latex: ctx.source(&m.latex),
                 where_: ctx.opt_text(&m.where_),
                 example: ctx.opt_text(&m.example),
+                worked: m
+                    .worked
+                    .iter()
+                    .map(|w| Worked {
+                        formula: w.formula.value.clone(),
+                        loc: ctx.loc(&w.formula),
+                        at: w
+                            .at
+                            .iter()
+                            .filter_map(|s| scenario_index(&mut ctx, &scenarios, s))
+                            .collect(),
+                    })
+                    .collect(),
             }),
         });
     }
@@ -441,6 +496,110 @@ pub fn validate(file: &Path, source: &str, raw: RawMission) -> (Option<Mission>,
                 .with_hint("list it under an act's `simulator: controls:`, or make it a constant"),
             );
         }
+    }
+
+    let mut claims = Vec::new();
+    for c in &raw.claims {
+        let Some(scenario) = scenario_index(&mut ctx, &scenarios, &c.scenario) else {
+            continue;
+        };
+        let track = c
+            .track
+            .as_ref()
+            .and_then(|t| track_index(&mut ctx, &tracks, has_track_selector, t));
+        let kind = match (&c.value, &c.that, &c.status) {
+            (Some(v), None, None) => {
+                let Some(about) = &c.about else {
+                    ctx.error(
+                        v,
+                        "a claim about a value needs `about:`",
+                        "add the expected value, e.g. `about: 67 min`",
+                    );
+                    continue;
+                };
+                let Some(expected) = ctx.quantity(about, None) else {
+                    continue;
+                };
+                let within = match &c.within {
+                    Some(w) => match tolerance(&mut ctx, w, expected) {
+                        Some(t) => t,
+                        None => continue,
+                    },
+                    // Without `within`, the claim allows 0.5% either way.
+                    None => expected.value.abs() * 0.005,
+                };
+                ClaimKind::About {
+                    value: v.value.clone(),
+                    expected,
+                    within,
+                    within_text: c
+                        .within
+                        .as_ref()
+                        .map_or_else(|| "0.5%".to_string(), |w| w.value.0.clone()),
+                    expected_text: about.value.0.clone(),
+                }
+            }
+            (None, Some(t), None) => ClaimKind::That {
+                cond: hidden_formula(&ctx, t, "claims", "claim", &mut hidden, &mut formulas),
+                text: t.value.clone(),
+            },
+            (None, None, Some(st)) => {
+                let Some(is) = &c.is else {
+                    ctx.error(
+                        st,
+                        "a claim about a status needs `is:`",
+                        "add the label the status must show",
+                    );
+                    continue;
+                };
+                let found = acts
+                    .iter()
+                    .flat_map(|a: &Act| a.simulator.iter())
+                    .flat_map(|s| s.instruments.iter())
+                    .find_map(|i| match i {
+                        Instrument::Status {
+                            id: Some(id),
+                            levels,
+                            ..
+                        } if *id == st.value => Some(levels),
+                        _ => None,
+                    });
+                match found {
+                    None => {
+                        ctx.error(
+                            st,
+                            format!("no status instrument has id `{}`", st.value),
+                            "give the status instrument an `id:` and name it here",
+                        );
+                        continue;
+                    }
+                    Some(levels) if !levels.iter().any(|l| l.label == is.value) => {
+                        let labels: Vec<&str> = levels.iter().map(|l| l.label.as_str()).collect();
+                        ctx.error(
+                            is,
+                            format!("status `{}` has no level `{}`", st.value, is.value),
+                            format!("use one of: {}", labels.join(", ")),
+                        );
+                        continue;
+                    }
+                    Some(_) => {}
+                }
+                ClaimKind::Status {
+                    status: st.value.clone(),
+                    is: is.value.clone(),
+                }
+            }
+            _ => {
+                ctx.error(&c.scenario, "a claim states exactly one of `value` (with `about`), `that`, or `status` (with `is`)", "keep one of the three forms");
+                continue;
+            }
+        };
+        claims.push(Claim {
+            scenario,
+            track,
+            kind,
+            loc: ctx.loc(&c.scenario),
+        });
     }
 
     let mission = Mission {
@@ -467,12 +626,35 @@ pub fn validate(file: &Path, source: &str, raw: RawMission) -> (Option<Mission>,
         controls,
         formulas,
         acts,
+        scenarios,
+        claims,
     };
     let ok = !ctx.diags.has_errors();
     (ok.then_some(mission), ctx.diags)
 }
 
-fn question(ctx: &mut Ctx, q: &raw::RawQuestion) -> Question {
+fn question(
+    ctx: &mut Ctx,
+    q: &raw::RawQuestion,
+    act: &str,
+    scenarios: &[Scenario],
+    hidden: &mut usize,
+    formulas: &mut Vec<Formula>,
+) -> Question {
+    // A bound question's scenario, and how its answer is shown, for the
+    // options' `{{ option }}` placeholders.
+    let bound_scenario = q.answer.as_ref().and_then(|a| {
+        scenarios
+            .iter()
+            .find(|s| s.id == a.at.value)
+            .map(|s| s.id.clone())
+    });
+    let answer_display = q.answer.as_ref().and_then(|a| {
+        formulas
+            .iter()
+            .find(|f| f.id == a.value.value)
+            .map(|f| f.display.clone())
+    });
     let mut options: Vec<Choice> = Vec::new();
     for o in &q.options.value {
         if o.key.value.trim().is_empty() {
@@ -489,10 +671,46 @@ fn question(ctx: &mut Ctx, q: &raw::RawQuestion) -> Question {
                 "give every option a unique key",
             );
         }
+        let value = match (&o.value, &q.answer) {
+            (Some(v), Some(_)) => {
+                let id = hidden_formula(ctx, v, act, "option", hidden, formulas);
+                if let (Some(f), Some(d)) = (formulas.last_mut(), &answer_display) {
+                    f.display = d.clone();
+                }
+                Some(id)
+            }
+            (Some(v), None) => {
+                ctx.error(
+                    v,
+                    "an option `value` needs the question's `answer:`",
+                    "add `answer: { value: NAME, at: SCENARIO }` to the question",
+                );
+                None
+            }
+            (None, Some(_)) => {
+                ctx.error(
+                    &o.key,
+                    "every option of a question with `answer:` needs a `value`",
+                    "give the quantity this option states, e.g. `value: t_transfer / 8`",
+                );
+                None
+            }
+            (None, None) => None,
+        };
+        let mut text = ctx.text(&o.text);
+        if let (Some(id), Some(s)) = (&value, &bound_scenario) {
+            // `{{ option }}` shows this option's own value at the scenario.
+            let with = format!("{{{{ {id} @ {s} }}}}");
+            text.src = text
+                .src
+                .replace("{{ option }}", &with)
+                .replace("{{option}}", &with);
+        }
         options.push(Choice {
             key: o.key.value.clone(),
-            text: ctx.text(&o.text),
+            text,
             feedback: ctx.text(&o.feedback),
+            value,
         });
     }
     if options.len() < 2 {
@@ -502,21 +720,127 @@ fn question(ctx: &mut Ctx, q: &raw::RawQuestion) -> Question {
             "add the alternatives a student chooses between",
         );
     }
-    if !options.iter().any(|o| o.key == q.correct.value) {
-        let keys: Vec<&str> = options.iter().map(|o| o.key.as_str()).collect();
-        ctx.error(
-            &q.correct,
-            format!(
-                "the correct option `{}` is not one of the options",
-                q.correct.value
-            ),
-            format!("use one of: {}", keys.join(", ")),
-        );
+    let keys: Vec<&str> = options.iter().map(|o| o.key.as_str()).collect();
+    if let Some(c) = &q.correct {
+        if !options.iter().any(|o| o.key == c.value) {
+            ctx.error(
+                c,
+                format!("the correct option `{}` is not one of the options", c.value),
+                format!("use one of: {}", keys.join(", ")),
+            );
+        }
     }
+    let answer = q.answer.as_ref().and_then(|a| {
+        let scenario = scenario_index(ctx, scenarios, &a.at)?;
+        Some(Answer {
+            value: a.value.value.clone(),
+            loc: ctx.loc(&a.value),
+            scenario,
+            typed: q.correct.as_ref().map(|c| c.value.clone()),
+        })
+    });
+    let loc = match (&q.correct, &q.answer) {
+        (Some(c), _) => ctx.loc(c),
+        (None, Some(a)) => ctx.loc(&a.value),
+        (None, None) => {
+            ctx.error(
+                &q.prompt,
+                "the question names no correct option",
+                "add `correct: KEY`, or bind it to the model with `answer:`",
+            );
+            ctx.loc(&q.prompt)
+        }
+    };
     Question {
         prompt: ctx.text(&q.prompt),
         options,
-        correct: q.correct.value.clone(),
+        correct: q
+            .correct
+            .as_ref()
+            .map_or_else(String::new, |c| c.value.clone()),
+        answer,
+        loc,
+    }
+}
+
+/// Resolves a map of control ids to written values (a track's `defaults`,
+/// a scenario's `set`) into (control, position) pairs; `unknown_hint` is
+/// the hint for a name that is no control at all.
+fn control_settings(
+    ctx: &mut Ctx,
+    controls: &[Control],
+    raw_controls: &[raw::RawControl],
+    entries: &raw::Entries<S<Scalar>>,
+    unknown_hint: &str,
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (key, value) in &entries.0 {
+        match controls.iter().position(|c| c.id == key.value) {
+            Some(i) => {
+                if let Some(p) = position_of(ctx, &controls[i], value, &raw_controls[i]) {
+                    out.push((i, p));
+                }
+            }
+            None => {
+                let hint = match did_you_mean(&key.value, controls.iter().map(|c| c.id.as_str())) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => unknown_hint.to_string(),
+                };
+                ctx.error(key, format!("unknown control `{}`", key.value), hint);
+            }
+        }
+    }
+    out
+}
+
+/// Resolves a scenario id.
+fn scenario_index(ctx: &mut Ctx, scenarios: &[Scenario], s: &S<String>) -> Option<usize> {
+    let found = scenarios.iter().position(|x| x.id == s.value);
+    if found.is_none() {
+        let hint = match did_you_mean(&s.value, scenarios.iter().map(|x| x.id.as_str())) {
+            Some(x) => format!("did you mean `{x}`?"),
+            None => "declare it under `scenarios:`".to_string(),
+        };
+        ctx.error(s, format!("unknown scenario `{}`", s.value), hint);
+    }
+    found
+}
+
+/// Resolves a track id.
+fn track_index(ctx: &mut Ctx, tracks: &[Track], declared: bool, t: &S<String>) -> Option<usize> {
+    let found = tracks
+        .iter()
+        .position(|x| x.id == t.value)
+        .filter(|_| declared);
+    if found.is_none() {
+        let hint = match did_you_mean(&t.value, tracks.iter().map(|x| x.id.as_str())) {
+            Some(x) if declared => format!("did you mean `{x}`?"),
+            _ => "declare it under `tracks:`".to_string(),
+        };
+        ctx.error(t, format!("unknown track `{}`", t.value), hint);
+    }
+    found
+}
+
+/// A claim's tolerance in base units: a quantity like `1 min`, or a
+/// percentage of the expected value like `2%`.
+fn tolerance(ctx: &mut Ctx, w: &S<Scalar>, expected: Quantity) -> Option<f64> {
+    let q = ctx.quantity(w, None)?;
+    if q.dim == expected.dim {
+        Some(q.value.abs())
+    } else if q.dim.is_dimensionless() && w.value.0.trim().ends_with('%') {
+        Some(q.value.abs() * expected.value.abs())
+    } else {
+        ctx.error(
+            w,
+            format!(
+                "`within` is {} but the expected value is {}",
+                q.dim.describe(),
+                expected.dim.describe()
+            ),
+            "give the tolerance in the value's unit (e.g. `1 min`) or as a percentage (e.g. `2%`)",
+        );
+        None
     }
 }
 
@@ -529,7 +853,8 @@ fn hidden_formula(
     formulas: &mut Vec<Formula>,
 ) -> String {
     *hidden += 1;
-    let id = format!("__{what}_{act}_{hidden}");
+    // Act ids may hold `-`; hidden names must stay valid names.
+    let id = format!("__{what}_{}_{hidden}", act.replace('-', "_"));
     formulas.push(Formula {
         id: id.clone(),
         label: format!("{what} condition"),
@@ -591,6 +916,7 @@ fn instrument(
                 ctx.error(&s.levels, "the last status level must have no `when`", "add a final level without `when` for the remaining states, so every state has a status");
             }
             Instrument::Status {
+                id: s.id.as_ref().map(|i| i.value.clone()),
                 label: s.label.value.clone(),
                 value: s.value.as_ref().map(|v| (v.value.clone(), ctx.loc(v))),
                 levels,
@@ -840,6 +1166,7 @@ fn control(ctx: &mut Ctx, c: &raw::RawControl) -> Control {
             return Control {
                 id: c.id.value.clone(),
                 label: c.label.value.clone(),
+                tex: c.tex.as_ref().map(|t| t.value.clone()),
                 kind: ControlKind::Select,
                 positions: out,
                 default,
@@ -893,6 +1220,7 @@ fn control(ctx: &mut Ctx, c: &raw::RawControl) -> Control {
             return Control {
                 id: c.id.value.clone(),
                 label: c.label.value.clone(),
+                tex: c.tex.as_ref().map(|t| t.value.clone()),
                 kind: ControlKind::Toggle,
                 positions: vec![
                     Position {
@@ -946,6 +1274,7 @@ fn control(ctx: &mut Ctx, c: &raw::RawControl) -> Control {
     let mut control = Control {
         id: c.id.value.clone(),
         label: c.label.value.clone(),
+        tex: c.tex.as_ref().map(|t| t.value.clone()),
         kind,
         positions,
         default: 0,
@@ -1089,6 +1418,7 @@ fn placeholder(ctx: &Ctx, c: &raw::RawControl, display: Display) -> Control {
     Control {
         id: c.id.value.clone(),
         label: c.label.value.clone(),
+        tex: c.tex.as_ref().map(|t| t.value.clone()),
         kind: ControlKind::Select,
         positions: vec![Position {
             key: "0".into(),
