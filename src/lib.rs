@@ -11,6 +11,7 @@
 //! [`build`] runs every stage and returns the files without writing them;
 //! [`output::write_atomically`] is the only place that touches the disk.
 
+pub mod charts;
 pub mod check;
 pub mod config;
 pub mod diag;
