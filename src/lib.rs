@@ -58,7 +58,7 @@ pub struct Build {
 /// run do run, so one build reports as many problems as possible.
 pub fn build(root: &Path) -> Result<Build, Diagnostics> {
     let config = config::load(root)?;
-    let (mut missions, mut diags) = mission::load_all(root, &root.join(&config.missions));
+    let (mut missions, shared, mut diags) = mission::load_book(root, &root.join(&config.missions));
     let mut compiled = Vec::new();
     for m in &missions {
         match model::compile(m) {
@@ -117,7 +117,7 @@ pub fn build(root: &Path) -> Result<Build, Diagnostics> {
         .collect();
     let mut files = Vec::new();
     if config.outputs.html {
-        match render::html_book(&config, &labs) {
+        match render::html_book(&config, &labs, &shared) {
             Ok(f) => files.extend(f),
             Err(d) => {
                 diags.extend(d);

@@ -43,10 +43,54 @@ pub struct Lab<'a> {
 
 const INDEX_TEMPLATE: &str = include_str!("../templates/index.html");
 const LAB_TEMPLATE: &str = include_str!("../templates/lab.html");
+const CONSTANTS_TEMPLATE: &str = include_str!("../templates/constants.html");
 const MACROS_TEMPLATE: &str = include_str!("../templates/macros.html");
 const BASE_TEMPLATE: &str = include_str!("../templates/base.html");
 const THEME_CSS: &str = include_str!("../theme/labgen.css");
 const THEME_JS: &str = include_str!("../theme/labgen.js");
+
+/// The appendix page listing the book's shared constants and their sources.
+pub const CONSTANTS_FILE: &str = "constants.html";
+
+/// The appendix: every shared constant, its value, its source, and the labs
+/// that use it.
+fn constants_page(
+    config: &Config,
+    labs: &[Lab],
+    shared: &[crate::mission::Constant],
+    tera: &tera::Tera,
+) -> Result<Vec<u8>, Diagnostics> {
+    let rows: Vec<Value> = shared
+        .iter()
+        .map(|c| {
+            let used: Vec<Value> = labs
+                .iter()
+                .filter(|l| {
+                    l.mission
+                        .constants
+                        .iter()
+                        .any(|k| k.id == c.id && k.loc == c.loc)
+                })
+                .map(|l| json!({"title": l.mission.title, "file": lab_file(&l.mission.id)}))
+                .collect();
+            json!({
+                "id": c.id,
+                "label": c.label,
+                "value": show(c.value.value, &c.display.unit, c.display.digits).text,
+                "source": c.source,
+                "note": c.note,
+                "used": used,
+            })
+        })
+        .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("book", &config.book);
+    ctx.insert("root", "");
+    ctx.insert("constants", &rows);
+    tera.render("constants.html", &ctx)
+        .map(String::into_bytes)
+        .map_err(|e| internal(format!("constants template: {e:?}")))
+}
 
 /// The page file name of a lab.
 pub fn lab_file(id: &str) -> String {
@@ -60,6 +104,7 @@ fn templates() -> Result<tera::Tera, Diagnostics> {
         ("macros.html", MACROS_TEMPLATE),
         ("index.html", INDEX_TEMPLATE),
         ("lab.html", LAB_TEMPLATE),
+        ("constants.html", CONSTANTS_TEMPLATE),
     ])
     .map_err(|e| internal(format!("built-in templates do not compile: {e:?}")))?;
     Ok(tera)
@@ -75,7 +120,12 @@ fn internal(message: String) -> Diagnostics {
 }
 
 /// Renders the whole HTML book: index, one page per lab, and the theme.
-pub fn html_book(config: &Config, labs: &[Lab]) -> Result<Vec<OutputFile>, Diagnostics> {
+/// `shared` is the book's constants registry, listed on an appendix page.
+pub fn html_book(
+    config: &Config,
+    labs: &[Lab],
+    shared: &[crate::mission::Constant],
+) -> Result<Vec<OutputFile>, Diagnostics> {
     let tera = templates()?;
     let mut files = Vec::new();
     let mut diags = Diagnostics::new();
@@ -103,10 +153,21 @@ pub fn html_book(config: &Config, labs: &[Lab]) -> Result<Vec<OutputFile>, Diagn
     if diags.has_errors() {
         return Err(diags);
     }
+    if !shared.is_empty() {
+        let page = constants_page(config, labs, shared, &tera)?;
+        files.push(OutputFile {
+            path: PathBuf::from(CONSTANTS_FILE),
+            bytes: page,
+        });
+    }
     let mut ctx = tera::Context::new();
     ctx.insert("book", &config.book);
     ctx.insert("labs", &entries);
     ctx.insert("root", "");
+    ctx.insert(
+        "constants_page",
+        &(!shared.is_empty()).then_some(CONSTANTS_FILE),
+    );
     let index = tera
         .render("index.html", &ctx)
         .map_err(|e| internal(format!("index template: {e:?}")))?;

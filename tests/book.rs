@@ -194,6 +194,7 @@ fn bundled_book_builds_without_warnings() {
         [
             "index.html",
             "data-gravity-trap.html",
+            "constants.html",
             "theme/labgen.css",
             "theme/labgen.js"
         ]

@@ -426,7 +426,7 @@ fn mission_unknown_key() {
     assert_stderr(
         &book.fails(),
         "\
-missions/mini.yaml:6:1: error: unknown field `titel`, expected one of id, chapter, title, subtitle, duration, core_invariant, reading, tracks, constants, controls, formulas, scenarios, claims, acts
+missions/mini.yaml:6:1: error: unknown field `titel`, expected one of id, chapter, title, subtitle, duration, core_invariant, reading, tracks, constants, shared, controls, formulas, scenarios, claims, acts
   help: remove the key or fix its spelling; the README lists every key a mission accepts
 labgen: 1 error(s), 0 warning(s); nothing was written
 ",

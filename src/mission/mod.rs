@@ -14,8 +14,8 @@ use crate::format::DisplayUnit;
 use crate::units::{Dim, Quantity};
 use std::path::{Path, PathBuf};
 
-pub use validate::validate;
 pub use validate::written_unit as written_unit_of;
+pub use validate::{registry, validate, REGISTRY_FILE};
 
 /// A piece of author prose (Markdown with `{{ name }}` value references)
 /// and where it starts in its file.
@@ -526,10 +526,17 @@ pub struct Worked {
     pub at: Vec<usize>,
 }
 
-/// Loads every `*.yaml` / `*.yml` file under `dir` (relative paths in
+/// Loads every `*.yaml` / `*.yml` mission under `dir` (relative paths in
 /// messages are taken against `root`), in file-name order so builds are
 /// deterministic.
 pub fn load_all(root: &Path, dir: &Path) -> (Vec<Mission>, Diagnostics) {
+    let (missions, _, diags) = load_book(root, dir);
+    (missions, diags)
+}
+
+/// Like [`load_all`], also returning the shared constants registry
+/// (`constants.yaml` at the top of the missions folder; empty if absent).
+pub fn load_book(root: &Path, dir: &Path) -> (Vec<Mission>, Vec<Constant>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
@@ -549,6 +556,14 @@ pub fn load_all(root: &Path, dir: &Path) -> (Vec<Mission>, Diagnostics) {
         .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
         .collect();
     files.sort();
+    // The registry is not a mission.
+    let registry_path = dir.join(REGISTRY_FILE);
+    files.retain(|p| *p != registry_path);
+    let shared = if registry_path.is_file() {
+        load_registry(root, &registry_path, &mut diags)
+    } else {
+        Vec::new()
+    };
     if files.is_empty() {
         diags.push(
             Diagnostic::error(
@@ -562,7 +577,7 @@ pub fn load_all(root: &Path, dir: &Path) -> (Vec<Mission>, Diagnostics) {
     for path in files {
         let rel = crate::diag::relative_to(&path, root);
         match std::fs::read_to_string(&path) {
-            Ok(source) => match parse(&rel, source) {
+            Ok(source) => match parse(&rel, source, &shared) {
                 Ok((m, d)) => {
                     diags.extend(d);
                     if let Some(m) = m {
@@ -593,14 +608,49 @@ pub fn load_all(root: &Path, dir: &Path) -> (Vec<Mission>, Diagnostics) {
             );
         }
     }
-    (missions, diags)
+    (missions, shared, diags)
 }
 
-/// Parses and validates one mission file's text. YAML errors stop this file
-/// (the parser cannot go on); semantic problems are all collected.
-pub fn parse(file: &Path, source: String) -> Result<(Option<Mission>, Diagnostics), Diagnostic> {
+/// Parses and validates one mission file's text, with the book's shared
+/// constants. YAML errors stop this file (the parser cannot go on);
+/// semantic problems are all collected.
+pub fn parse(
+    file: &Path,
+    source: String,
+    shared: &[Constant],
+) -> Result<(Option<Mission>, Diagnostics), Diagnostic> {
     let raw: raw::RawMission = serde_saphyr::from_str(&source).map_err(|e| yaml_error(file, &e))?;
-    Ok(validate(file, &source, raw))
+    Ok(validate(file, &source, raw, shared))
+}
+
+/// Reads the shared constants registry, if the missions folder has one.
+fn load_registry(root: &Path, path: &Path, diags: &mut Diagnostics) -> Vec<Constant> {
+    let rel = crate::diag::relative_to(path, root);
+    let source = match std::fs::read_to_string(path) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                Some(Location::file(&rel)),
+                format!("cannot read the file: {e}"),
+            ));
+            return Vec::new();
+        }
+    };
+    match serde_saphyr::from_str::<raw::RawRegistry>(&source) {
+        Ok(raw) => {
+            let (constants, d) = registry(&rel, &raw);
+            diags.extend(d);
+            constants
+        }
+        Err(e) => {
+            let mut d = yaml_error(&rel, &e);
+            if d.message.starts_with("unknown field") {
+                d.hint = Some(format!("{REGISTRY_FILE} holds only a `constants:` list, written like a mission's constants"));
+            }
+            diags.push(d);
+            Vec::new()
+        }
+    }
 }
 
 /// Turns a YAML parser error into a located diagnostic with a hint.

@@ -99,6 +99,9 @@ pub struct RawMission {
     pub tracks: Vec<RawTrack>,
     #[serde(default)]
     pub constants: Vec<RawConstant>,
+    /// Ids of constants taken from the book's shared registry.
+    #[serde(default)]
+    pub shared: Vec<S<String>>,
     #[serde(default)]
     pub controls: Vec<RawControl>,
     #[serde(default)]
@@ -138,6 +141,14 @@ pub struct RawClaim {
     pub status: Option<S<String>>,
     pub is: Option<S<String>>,
     pub note: Option<S<String>>,
+}
+
+/// The book's shared constants registry (`missions/constants.yaml`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegistry {
+    #[serde(default)]
+    pub constants: Vec<RawConstant>,
 }
 
 /// One entry of the recommended reading.

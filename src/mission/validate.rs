@@ -185,9 +185,95 @@ fn tone(ctx: &mut Ctx, s: &S<String>) -> Tone {
     }
 }
 
-/// Checks a raw mission. Returns the mission when it is usable for later
-/// stages (even with warnings), and every diagnostic found.
-pub fn validate(file: &Path, source: &str, raw: RawMission) -> (Option<Mission>, Diagnostics) {
+/// The file name of the book's shared constants registry, in the missions
+/// folder.
+pub const REGISTRY_FILE: &str = "constants.yaml";
+
+/// Checks the shared constants registry: ids are valid and unique, values
+/// are quantities.
+pub fn registry(file: &Path, raw: &raw::RawRegistry) -> (Vec<Constant>, Diagnostics) {
+    let mut ctx = Ctx {
+        file,
+        diags: Diagnostics::new(),
+    };
+    let mut out: Vec<Constant> = Vec::new();
+    for c in &raw.constants {
+        ctx.ident(&c.id, "constant");
+        if let Some(first) = out.iter().find(|o| o.id == c.id.value) {
+            let at = first.loc.clone();
+            ctx.error(
+                &c.id,
+                format!("`{}` is already defined at {at}", c.id.value),
+                "give every shared constant a unique id",
+            );
+            continue;
+        }
+        if c.source.is_none() {
+            ctx.error(
+                &c.id,
+                format!("shared constant `{}` has no `source`", c.id.value),
+                "say where the figure comes from, e.g. `source: NVIDIA A100 datasheet`",
+            );
+        }
+        out.push(constant(&mut ctx, c));
+    }
+    (out, ctx.diags)
+}
+
+/// A constant from its declaration.
+fn constant(ctx: &mut Ctx, c: &raw::RawConstant) -> Constant {
+    let value = ctx.quantity(&c.value, c.unit.as_ref());
+    // Without `unit:`, show the value in the unit it was written in.
+    let written = match &c.unit {
+        Some(_) => None,
+        None => written_unit(&c.value.value.0).map(|u| S {
+            value: u,
+            referenced: c.value.referenced,
+            defined: c.value.defined,
+        }),
+    };
+    let display = ctx.display(c.unit.as_ref().or(written.as_ref()), c.digits.as_ref());
+    Constant {
+        id: c.id.value.clone(),
+        tex: c.tex.as_ref().map(|t| t.value.clone()),
+        label: c
+            .label
+            .as_ref()
+            .map_or_else(|| c.id.value.clone(), |l| l.value.clone()),
+        value: value.unwrap_or(Quantity {
+            value: 0.0,
+            dim: Dim::DIMENSIONLESS,
+        }),
+        display,
+        source: c.source.as_ref().map(|s| s.value.clone()),
+        note: c.note.as_ref().map(|s| s.value.clone()),
+        loc: ctx.loc(&c.id),
+    }
+}
+
+/// The unit a bare number in a track override takes: the constant's own.
+fn override_unit(c: &Constant, at: &S<Scalar>) -> Option<S<String>> {
+    let symbol = match &c.display.unit {
+        DisplayUnit::Unit(u) if !u.symbol.is_empty() => u.symbol.clone(),
+        DisplayUnit::Percent => "%".to_string(),
+        _ => return None,
+    };
+    Some(S {
+        value: symbol,
+        referenced: at.referenced,
+        defined: at.defined,
+    })
+}
+
+/// Checks a raw mission, taking `shared` constants from the book's
+/// registry. Returns the mission when it is usable for later stages (even
+/// with warnings), and every diagnostic found.
+pub fn validate(
+    file: &Path,
+    source: &str,
+    raw: RawMission,
+    shared: &[Constant],
+) -> (Option<Mission>, Diagnostics) {
     let mut ctx = Ctx {
         file,
         diags: Diagnostics::new(),
@@ -221,33 +307,28 @@ pub fn validate(file: &Path, source: &str, raw: RawMission) -> (Option<Mission>,
     let mut constants = Vec::new();
     for c in &raw.constants {
         declare(&mut ctx, &c.id, "constant");
-        let value = ctx.quantity(&c.value, c.unit.as_ref());
-        // Without `unit:`, show the value in the unit it was written in.
-        let written = match &c.unit {
-            Some(_) => None,
-            None => written_unit(&c.value.value.0).map(|u| S {
-                value: u,
-                referenced: c.value.referenced,
-                defined: c.value.defined,
-            }),
-        };
-        let display = ctx.display(c.unit.as_ref().or(written.as_ref()), c.digits.as_ref());
-        constants.push(Constant {
-            id: c.id.value.clone(),
-            tex: c.tex.as_ref().map(|t| t.value.clone()),
-            label: c
-                .label
-                .as_ref()
-                .map_or_else(|| c.id.value.clone(), |l| l.value.clone()),
-            value: value.unwrap_or(Quantity {
-                value: 0.0,
-                dim: Dim::DIMENSIONLESS,
-            }),
-            display,
-            source: c.source.as_ref().map(|s| s.value.clone()),
-            note: c.note.as_ref().map(|s| s.value.clone()),
-            loc: ctx.loc(&c.id),
-        });
+        constants.push(constant(&mut ctx, c));
+    }
+    // Constants from the book's registry keep their own location and source.
+    for id in &raw.shared {
+        match shared.iter().find(|c| c.id == id.value) {
+            Some(c) => {
+                declare(&mut ctx, id, "constant");
+                constants.push(c.clone());
+            }
+            None => {
+                let hint = match did_you_mean(&id.value, shared.iter().map(|c| c.id.as_str())) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None if shared.is_empty() => format!("the book has no shared constants; add them to {REGISTRY_FILE} in the missions folder"),
+                    None => format!("add it to {REGISTRY_FILE} in the missions folder"),
+                };
+                ctx.error(
+                    id,
+                    format!("`{}` is not in the shared constants", id.value),
+                    hint,
+                );
+            }
+        }
     }
 
     let mut controls = Vec::new();
@@ -289,7 +370,8 @@ pub fn validate(file: &Path, source: &str, raw: RawMission) -> (Option<Mission>,
         for (key, value) in &t.constants.0 {
             match constants.iter().position(|c| c.id == key.value) {
                 Some(i) => {
-                    if let Some(q) = ctx.quantity(value, raw.constants[i].unit.as_ref()) {
+                    let unit = override_unit(&constants[i], value);
+                    if let Some(q) = ctx.quantity(value, unit.as_ref()) {
                         if q.dim != constants[i].value.dim {
                             ctx.error(
                                 value,
