@@ -29,15 +29,15 @@
 //! language: the root element, the white rounded card, fonts, font sizes,
 //! the text colours and the [`Tone`] palette (re-exported from plots.rs, so
 //! both modules take the same colour roles), so the two look like one family.
-//! The small private helpers of plots.rs that this needs (text width table,
-//! cleaning, escaping, nice axis steps) are copied here and marked as such;
-//! plots.rs itself is left untouched.
+//! It shares plots.rs's text measuring, cleaning and escaping helpers, so
+//! text fits the same way in both.
 //!
 //! Nothing here panics on odd input: NaN and infinite values are skipped or
 //! treated as 0, non-positive values are skipped on log axes, empty inputs
 //! render a "No data" chart, and long labels are shortened with an ellipsis
 //! (the full text stays in `<desc>`).
 
+use crate::plots::{char_em, clean, escape, text_width, weight_factor};
 use std::f64::consts::{FRAC_PI_2, PI, TAU};
 use std::fmt::Write as _;
 
@@ -2741,27 +2741,7 @@ fn sankey_description(s: &Sankey, title: &str, labels: &[String]) -> String {
 }
 
 // ---------------------------------------------------------------------------
-// Text (copied from plots.rs, where these are private)
-
-/// Makes caller text safe and single-line: control characters become
-/// spaces, whitespace runs collapse, ends are trimmed. Escaping happens on
-/// output ([`escape`]).
-fn clean(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut pending_space = false;
-    for c in s.chars() {
-        if c.is_whitespace() || c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' {
-            pending_space = true;
-            continue;
-        }
-        if pending_space && !out.is_empty() {
-            out.push(' ');
-        }
-        pending_space = false;
-        out.push(c);
-    }
-    out
-}
+// Text (the measuring and escaping helpers are shared with plots.rs)
 
 /// Like [`clean`], but keeps one leading space: a suffix such as " pJ" is
 /// meant to stand apart from the number, "%" is not.
@@ -2772,39 +2752,6 @@ fn clean_suffix(s: &str) -> String {
     } else {
         c
     }
-}
-
-/// Approximate advance width of `c` in em, following DejaVu Sans (one of
-/// the widest `system-ui` fallbacks), so text only ever gets more room than
-/// planned on narrower fonts.
-fn char_em(c: char) -> f64 {
-    match c {
-        'i' | 'j' | 'l' | '\'' | 'I' => 0.3,
-        '.' | ',' | ':' | ';' | '|' | '/' | ' ' => 0.34,
-        'f' | '-' | '(' | ')' | '[' | ']' | '!' => 0.4,
-        't' | 'r' => 0.42,
-        'm' | 'W' | '@' | '%' | '—' => 1.0,
-        'w' | 'M' => 0.88,
-        'A'..='Z' => 0.74,
-        '0'..='9' => 0.64,
-        c if u32::from(c) >= 0x2E80 => 1.0,
-        _ => 0.63,
-    }
-}
-
-/// Bold glyphs are about a tenth wider.
-fn weight_factor(bold: bool) -> f64 {
-    if bold {
-        1.1
-    } else {
-        1.0
-    }
-}
-
-/// Estimated width of `s` in user units at font size `px`.
-fn text_width(s: &str, px: f64, bold: bool) -> f64 {
-    let em: f64 = s.chars().map(char_em).sum();
-    em * px * weight_factor(bold)
 }
 
 /// `s` if it fits in `max` user units, otherwise its longest prefix that
@@ -2861,20 +2808,6 @@ fn wrap2(s: &str, max: f64, px: f64) -> Vec<String> {
         vec![first]
     } else {
         vec![first, fit(rest, max, px, false)]
-    }
-}
-
-/// Escapes the five XML special characters.
-fn escape(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
     }
 }
 

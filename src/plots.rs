@@ -687,7 +687,7 @@ fn decimals_for(step: f64) -> usize {
 /// allowed in XML 1.0, or would break the one-line layout) become spaces,
 /// runs of whitespace collapse, and the ends are trimmed. XML escaping itself
 /// happens on output (plotters escapes text it draws; [`escape`] the rest).
-fn clean(s: &str) -> String {
+pub(crate) fn clean(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.chars() {
@@ -717,7 +717,7 @@ fn sanitize(v: f64) -> f64 {
 /// one of the widest common `system-ui` fallbacks (Linux), so on narrower
 /// UI fonts (Segoe UI, San Francisco) text only ever ends up with more room
 /// than planned, never overflowing.
-fn char_em(c: char) -> f64 {
+pub(crate) fn char_em(c: char) -> f64 {
     match c {
         'i' | 'j' | 'l' | '\'' | 'I' => 0.3,
         '.' | ',' | ':' | ';' | '|' | '/' | ' ' => 0.34,
@@ -733,7 +733,7 @@ fn char_em(c: char) -> f64 {
 }
 
 /// Bold glyphs are about a tenth wider.
-fn weight_factor(bold: bool) -> f64 {
+pub(crate) fn weight_factor(bold: bool) -> f64 {
     if bold {
         1.1
     } else {
@@ -742,7 +742,7 @@ fn weight_factor(bold: bool) -> f64 {
 }
 
 /// Estimated width of `s` in user units at font size `px`.
-fn text_width(s: &str, px: f64, bold: bool) -> f64 {
+pub(crate) fn text_width(s: &str, px: f64, bold: bool) -> f64 {
     let em: f64 = s.chars().map(char_em).sum();
     em * px * weight_factor(bold)
 }
@@ -815,7 +815,7 @@ fn word_starts(s: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 /// Escapes the five XML special characters.
-fn escape(s: &str, out: &mut String) {
+pub(crate) fn escape(s: &str, out: &mut String) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
