@@ -37,7 +37,7 @@
 //! render a "No data" chart, and long labels are shortened with an ellipsis
 //! (the full text stays in `<desc>`).
 
-use crate::plots::{char_em, clean, escape, text_width, weight_factor};
+use crate::plots::{clean, escape, fit, text_width};
 use std::f64::consts::{FRAC_PI_2, PI, TAU};
 use std::fmt::Write as _;
 
@@ -2752,30 +2752,6 @@ fn clean_suffix(s: &str) -> String {
     } else {
         c
     }
-}
-
-/// `s` if it fits in `max` user units, otherwise its longest prefix that
-/// fits followed by "…" (empty if not even the ellipsis fits).
-fn fit(s: &str, max: f64, px: f64, bold: bool) -> String {
-    if text_width(s, px, bold) <= max {
-        return s.to_string();
-    }
-    let k = px * weight_factor(bold);
-    let ellipsis = char_em('…') * k;
-    if max.is_nan() || max < ellipsis {
-        return String::new();
-    }
-    let mut budget = max - ellipsis;
-    let mut out = String::new();
-    for c in s.chars() {
-        budget -= char_em(c) * k;
-        if budget < 0.0 {
-            break;
-        }
-        out.push(c);
-    }
-    let trimmed = out.trim_end();
-    format!("{trimmed}…")
 }
 
 /// Wraps `s` onto at most two lines of `max` user units at word

@@ -717,7 +717,7 @@ fn sanitize(v: f64) -> f64 {
 /// one of the widest common `system-ui` fallbacks (Linux), so on narrower
 /// UI fonts (Segoe UI, San Francisco) text only ever ends up with more room
 /// than planned, never overflowing.
-pub(crate) fn char_em(c: char) -> f64 {
+fn char_em(c: char) -> f64 {
     match c {
         'i' | 'j' | 'l' | '\'' | 'I' => 0.3,
         '.' | ',' | ':' | ';' | '|' | '/' | ' ' => 0.34,
@@ -733,7 +733,7 @@ pub(crate) fn char_em(c: char) -> f64 {
 }
 
 /// Bold glyphs are about a tenth wider.
-pub(crate) fn weight_factor(bold: bool) -> f64 {
+fn weight_factor(bold: bool) -> f64 {
     if bold {
         1.1
     } else {
@@ -749,7 +749,7 @@ pub(crate) fn text_width(s: &str, px: f64, bold: bool) -> f64 {
 
 /// `s` if it fits in `max` user units, otherwise its longest prefix that fits
 /// followed by "…" (empty if not even the ellipsis fits).
-fn fit(s: &str, max: f64, px: f64, bold: bool) -> String {
+pub(crate) fn fit(s: &str, max: f64, px: f64, bold: bool) -> String {
     if text_width(s, px, bold) <= max {
         return s.to_string();
     }
