@@ -37,7 +37,7 @@
 //! render a "No data" chart, and long labels are shortened with an ellipsis
 //! (the full text stays in `<desc>`).
 
-use crate::plots::{clean, escape, fit, text_width};
+use crate::plots::{clean, escape, fit, svg_head, text_width};
 use std::f64::consts::{FRAC_PI_2, PI, TAU};
 use std::fmt::Write as _;
 
@@ -453,9 +453,6 @@ fn plateau_of(points: &[(f64, f64)]) -> Option<(f64, f64)> {
 // ---------------------------------------------------------------------------
 // Palette and type (the same values as plots.rs, where they are private)
 
-/// Generic family only: the book is offline and must not ship font files.
-const FONT: &str = "system-ui, sans-serif";
-
 const TEXT: &str = "#1F2937";
 const MUTED: &str = "#4B5563";
 const GRID: &str = "#E5E7EB";
@@ -532,27 +529,10 @@ struct Svg {
 }
 
 impl Svg {
-    /// Root element, `<title>`, `<desc>` and the card, exactly as plots.rs
-    /// writes them.
+    /// Root element, `<title>`, `<desc>` and the card, shared with plots.rs.
     fn new(w: u32, h: u32, title: &str, desc: &str) -> Svg {
         let mut out = String::with_capacity(4096);
-        let _ = write!(
-            out,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" \
-             style=\"max-width:{w}px;height:auto\" role=\"img\" font-family=\"{FONT}\" fill=\"{TEXT}\">\n<title>"
-        );
-        escape(title, &mut out);
-        out.push_str("</title>\n<desc>");
-        escape(desc, &mut out);
-        out.push_str("</desc>\n");
-        // Own background card, so the chart stays legible on a dark page
-        // theme; inset by half the border width so the stroke is not clipped.
-        let _ = writeln!(
-            out,
-            "<rect x=\"0.5\" y=\"0.5\" width=\"{}\" height=\"{}\" rx=\"8\" fill=\"#FFFFFF\" stroke=\"#E5E7EB\"/>",
-            w.saturating_sub(1),
-            h.saturating_sub(1)
-        );
+        svg_head(&mut out, w, h, title, desc);
         Svg { out }
     }
 

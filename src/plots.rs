@@ -857,23 +857,17 @@ fn fallback_description(title: &str, series: &[Item]) -> String {
 // ---------------------------------------------------------------------------
 // Post-processing
 
-/// Turns plotters' raw document into the final one.
-///
-/// plotters writes `<svg width=.. height=.. viewBox=.. xmlns=..>` and, on
-/// every element, attributes that restate defaults or repeat per element.
-/// The patterns removed below all contain `"`, which plotters escapes in
-/// text content, so caller text can never match them.
-fn finish(raw: &str, w: u32, h: u32, title: &str, desc: &str) -> String {
-    let body = raw.find('\n').map_or("", |i| &raw[i + 1..]);
-    let mut out = String::with_capacity(body.len() + title.len() + desc.len() + 512);
+/// Writes the root element, `<title>`, `<desc>` and the background card that
+/// every chart of the book starts with (plots.rs and charts.rs alike).
+pub(crate) fn svg_head(out: &mut String, w: u32, h: u32, title: &str, desc: &str) {
     let _ = write!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" \
          style=\"max-width:{w}px;height:auto\" role=\"img\" font-family=\"{FONT}\" fill=\"#1F2937\">\n<title>"
     );
-    escape(title, &mut out);
+    escape(title, out);
     out.push_str("</title>\n<desc>");
-    escape(desc, &mut out);
+    escape(desc, out);
     out.push_str("</desc>\n");
     // Own background card, so the chart stays legible on a dark page theme.
     // Inset by half the border width so the stroke is not clipped.
@@ -883,6 +877,18 @@ fn finish(raw: &str, w: u32, h: u32, title: &str, desc: &str) -> String {
         w.saturating_sub(1),
         h.saturating_sub(1)
     );
+}
+
+/// Turns plotters' raw document into the final one.
+///
+/// plotters writes `<svg width=.. height=.. viewBox=.. xmlns=..>` and, on
+/// every element, attributes that restate defaults or repeat per element.
+/// The patterns removed below all contain `"`, which plotters escapes in
+/// text content, so caller text can never match them.
+fn finish(raw: &str, w: u32, h: u32, title: &str, desc: &str) -> String {
+    let body = raw.find('\n').map_or("", |i| &raw[i + 1..]);
+    let mut out = String::with_capacity(body.len() + title.len() + desc.len() + 512);
+    svg_head(&mut out, w, h, title, desc);
 
     let mut rest = body;
     while !rest.is_empty() {
