@@ -11,7 +11,41 @@ use crate::expr::{self, Compiled, Expr};
 use crate::format::display_dim;
 use crate::mission::{Mission, Source};
 use crate::units::Dim;
+use crate::mission::{ControlKind, Goal};
 use std::collections::{BTreeSet, HashMap};
+
+/// How one formula slot is filled.
+#[derive(Debug)]
+enum Step {
+    /// Evaluate a compiled expression.
+    Expr(Compiled),
+    /// Search over a control (a search formula).
+    Search(SearchStep),
+}
+
+/// A compiled search: re-evaluates the formulas that depend on one control
+/// with that control set to trial values.
+#[derive(Debug)]
+struct SearchStep {
+    goal: Goal,
+    /// The slot of the control searched over.
+    over: usize,
+    /// Slots of the objective (two for `solve`: its sides).
+    targets: Vec<usize>,
+    /// The control's position values, in order (for discrete searches).
+    grid: Vec<f64>,
+    /// Whether to search the continuous range between the smallest and the
+    /// largest position, rather than the positions themselves.
+    continuous: bool,
+    /// Program entries, in order, to re-run after setting the control.
+    rerun: Vec<usize>,
+}
+
+/// Points of the coarse scan that brackets a continuous search.
+const SCAN_POINTS: usize = 96;
+/// Refinement steps after the scan (golden section or bisection); each
+/// shrinks the bracket by 0.618 or 0.5, far below display precision.
+const REFINE_STEPS: usize = 100;
 
 /// What a slot holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,8 +77,8 @@ pub struct Model {
     constants_by_track: Vec<Vec<f64>>,
     /// Control values per position, in base units.
     control_values: Vec<Vec<f64>>,
-    /// Formulas in evaluation order: (slot, compiled expression).
-    program: Vec<(usize, Compiled)>,
+    /// Formulas in evaluation order: the slot each fills, and how.
+    program: Vec<(usize, Step)>,
     /// Slots each formula uses directly (by formula index).
     pub direct_deps: Vec<Vec<usize>>,
 }
@@ -68,6 +102,19 @@ impl Model {
     /// Evaluates every slot for one state: a track and a position per control.
     /// `out` must have `len()` entries.
     pub fn eval(&self, track: usize, positions: &[usize], out: &mut [f64]) {
+        self.eval_with(track, positions, None, out);
+    }
+
+    /// Like [`Model::eval`], with one control set to a value of its own
+    /// (in base units) instead of a position: used to sample curves between
+    /// a control's positions.
+    pub fn eval_with(
+        &self,
+        track: usize,
+        positions: &[usize],
+        set: Option<(usize, f64)>,
+        out: &mut [f64],
+    ) {
         let constants = &self.constants_by_track[track];
         out[..constants.len()].copy_from_slice(constants);
         let base = constants.len();
@@ -75,9 +122,169 @@ impl Model {
             let p = positions.get(i).copied().unwrap_or(0).min(values.len() - 1);
             out[base + i] = values[p];
         }
-        for (slot, compiled) in &self.program {
-            out[*slot] = compiled.eval(out);
+        if let Some((c, v)) = set {
+            if let Some(x) = out.get_mut(base + c) {
+                *x = v;
+            }
         }
+        for j in 0..self.program.len() {
+            self.step(j, out);
+        }
+    }
+
+    /// Runs one program entry.
+    fn step(&self, j: usize, out: &mut [f64]) {
+        let (slot, step) = &self.program[j];
+        out[*slot] = match step {
+            Step::Expr(c) => c.eval(out),
+            Step::Search(s) => self.search(s, out),
+        };
+    }
+
+    /// The value a search formula finds in the state held by `out`; NaN when
+    /// there is none (the sweep reports it with the state).
+    fn search(&self, s: &SearchStep, out: &[f64]) -> f64 {
+        let mut buf = out.to_vec();
+        let mut at = |x: f64| -> f64 {
+            buf[s.over] = x;
+            for &j in &s.rerun {
+                self.step(j, &mut buf);
+            }
+            match s.goal {
+                Goal::Minimize | Goal::First => buf[s.targets[0]],
+                Goal::Maximize => -buf[s.targets[0]],
+                Goal::Solve => buf[s.targets[0]] - buf[s.targets[1]],
+            }
+        };
+        match (s.goal, s.continuous) {
+            (Goal::First, _) => s
+                .grid
+                .iter()
+                .copied()
+                .find(|&x| {
+                    let v = at(x);
+                    v != 0.0 && !v.is_nan()
+                })
+                .unwrap_or(f64::NAN),
+            (Goal::Minimize | Goal::Maximize, false) => {
+                let mut best = (f64::NAN, f64::INFINITY);
+                for &x in &s.grid {
+                    let v = at(x);
+                    if v < best.1 {
+                        best = (x, v);
+                    }
+                }
+                best.0
+            }
+            (Goal::Solve, false) => s
+                .grid
+                .iter()
+                .copied()
+                .find(|&x| at(x) == 0.0)
+                .unwrap_or(f64::NAN),
+            (goal, true) => {
+                let lo = s.grid.iter().copied().fold(f64::INFINITY, f64::min);
+                let hi = s.grid.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let log = lo > 0.0 && hi / lo > 100.0;
+                let (to, from): (fn(f64) -> f64, fn(f64) -> f64) = if log {
+                    (f64::ln, f64::exp)
+                } else {
+                    (|x| x, |u| u)
+                };
+                let (ulo, uhi) = (to(lo), to(hi));
+                let mut f = |u: f64| at(from(u.clamp(ulo, uhi)));
+                let u = if goal == Goal::Solve {
+                    solve(&mut f, ulo, uhi)
+                } else {
+                    minimize(&mut f, ulo, uhi)
+                };
+                from(u)
+            }
+        }
+    }
+}
+
+/// The scan point `k` of `SCAN_POINTS` between `lo` and `hi`.
+fn scan_point(lo: f64, hi: f64, k: usize) -> f64 {
+    lo + (hi - lo) * k as f64 / (SCAN_POINTS - 1) as f64
+}
+
+/// The smallest `u` in `[lo, hi]` with `f(u) = 0`: a scan for the first sign
+/// change, then bisection. NaN if `f` never changes sign.
+fn solve(f: &mut dyn FnMut(f64) -> f64, lo: f64, hi: f64) -> f64 {
+    let mut prev = (lo, f(lo));
+    if prev.1 == 0.0 {
+        return lo;
+    }
+    for k in 1..SCAN_POINTS {
+        let u = scan_point(lo, hi, k);
+        let v = f(u);
+        if v == 0.0 {
+            return u;
+        }
+        if prev.1.is_finite() && v.is_finite() && (prev.1 < 0.0) != (v < 0.0) {
+            let (mut a, mut b, fa) = (prev.0, u, prev.1);
+            for _ in 0..REFINE_STEPS {
+                let m = 0.5 * (a + b);
+                let fm = f(m);
+                if fm == 0.0 {
+                    return m;
+                }
+                if (fm < 0.0) == (fa < 0.0) {
+                    a = m;
+                } else {
+                    b = m;
+                }
+            }
+            return 0.5 * (a + b);
+        }
+        prev = (u, v);
+    }
+    f64::NAN
+}
+
+/// The `u` in `[lo, hi]` where `f` is smallest: a scan for the best point
+/// (the first, on ties), then golden-section search between its neighbours.
+/// NaN if `f` is never a number.
+fn minimize(f: &mut dyn FnMut(f64) -> f64, lo: f64, hi: f64) -> f64 {
+    let mut best: Option<(usize, f64)> = None;
+    for k in 0..SCAN_POINTS {
+        let v = f(scan_point(lo, hi, k));
+        if !v.is_nan() && best.is_none_or(|(_, b)| v < b) {
+            best = Some((k, v));
+        }
+    }
+    let Some((k, fk)) = best else {
+        return f64::NAN;
+    };
+    let mut a = scan_point(lo, hi, k.saturating_sub(1));
+    let mut b = scan_point(lo, hi, (k + 1).min(SCAN_POINTS - 1));
+    let r = (5f64.sqrt() - 1.0) / 2.0;
+    let mut c = b - r * (b - a);
+    let mut d = a + r * (b - a);
+    let (mut fc, mut fd) = (f(c), f(d));
+    for _ in 0..REFINE_STEPS {
+        if fc <= fd {
+            b = d;
+            d = c;
+            fd = fc;
+            c = b - r * (b - a);
+            fc = f(c);
+        } else {
+            a = c;
+            c = d;
+            fc = fd;
+            d = a + r * (b - a);
+            fd = f(d);
+        }
+    }
+    let u = 0.5 * (a + b);
+    // A flat or kinked objective can leave the bracket on a worse point than
+    // the scan found; keep the better of the two.
+    if f(u) <= fk {
+        u
+    } else {
+        scan_point(lo, hi, k)
     }
 }
 
@@ -169,6 +376,40 @@ pub fn compile(mission: &Mission) -> Result<Model, Diagnostics> {
                 );
                 deps.push(Vec::new());
                 exprs.push(None);
+            }
+        }
+    }
+    // A search formula depends on its control (through its expression, the
+    // control's name) and on its hidden objective formulas.
+    let mut searched: Vec<Option<usize>> = vec![None; mission.formulas.len()];
+    for (fi, f) in mission.formulas.iter().enumerate() {
+        let Some(search) = &f.search else { continue };
+        match index.get(&search.over).map(|&s| (s, slots[s])) {
+            Some((_, Slot::Control(c))) => searched[fi] = Some(c),
+            _ => {
+                let mut controls: Vec<&str> =
+                    mission.controls.iter().map(|c| c.id.as_str()).collect();
+                controls.sort();
+                let hint = match did_you_mean(&search.over, controls.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "name a control declared under `controls`".to_string(),
+                };
+                diags.push(
+                    Diagnostic::error(
+                        Some(search.over_loc.clone()),
+                        format!(
+                            "`{}` is not a control; `{}` searches over a control",
+                            search.over,
+                            search.goal.key()
+                        ),
+                    )
+                    .with_hint(hint),
+                );
+            }
+        }
+        for t in &search.targets {
+            if let Some(&s) = index.get(t) {
+                deps[fi].push(s);
             }
         }
     }
@@ -269,11 +510,57 @@ pub fn compile(mission: &Mission) -> Result<Model, Diagnostics> {
             set.extend(controls_of[d].iter().copied());
             tdep |= track_dependent[d];
         }
+        if let (Some(c), Some(search)) = (searched[fi], &f.search) {
+            // The answer does not move with the control it searches over.
+            set.remove(&c);
+            if search.goal == Goal::Solve {
+                let sides: Vec<usize> = search
+                    .targets
+                    .iter()
+                    .filter_map(|t| index.get(t).copied())
+                    .collect();
+                if let [l, r] = sides[..] {
+                    if !broken[l] && !broken[r] && dims[l] != dims[r] {
+                        diags.push(
+                            Diagnostic::error(
+                                Some(mission.formulas[l - nc - nk].expr.loc.clone()),
+                                format!(
+                                    "the sides of `solve` in `{}` have different units: {} on the left, {} on the right",
+                                    f.id,
+                                    dims[l].describe(),
+                                    dims[r].describe()
+                                ),
+                            )
+                            .with_hint("both sides of the equation need the same kind of unit"),
+                        );
+                    }
+                }
+            }
+            controls_of[slot] = set;
+            track_dependent[slot] = tdep;
+            let control = &mission.controls[c];
+            program.push((
+                slot,
+                Step::Search(SearchStep {
+                    goal: search.goal,
+                    over: nc + c,
+                    targets: search
+                        .targets
+                        .iter()
+                        .filter_map(|t| index.get(t).copied())
+                        .collect(),
+                    grid: control.positions.iter().map(|p| p.value).collect(),
+                    continuous: matches!(control.kind, ControlKind::Slider { .. }),
+                    rerun: Vec::new(),
+                }),
+            ));
+            continue;
+        }
         controls_of[slot] = set;
         track_dependent[slot] = tdep;
         let slot_of = |name: &str| index.get(name).copied();
         match e.compile(&slot_of) {
-            Ok(c) => program.push((slot, c)),
+            Ok(c) => program.push((slot, Step::Expr(c))),
             Err(err) => diags.push(
                 Diagnostic::error(
                     Some(expr_location(mission, &f.expr, err.span.start)),
@@ -285,6 +572,17 @@ pub fn compile(mission: &Mission) -> Result<Model, Diagnostics> {
     }
     if diags.has_errors() {
         return Err(diags);
+    }
+    // Each search re-runs, in order, the earlier entries its control reaches.
+    let reach: Vec<BTreeSet<usize>> = program
+        .iter()
+        .map(|(slot, _)| controls_of[*slot].clone())
+        .collect();
+    for (j, (_, step)) in program.iter_mut().enumerate() {
+        if let Step::Search(s) = step {
+            let c = s.over - nc;
+            s.rerun = (0..j).filter(|&i| reach[i].contains(&c)).collect();
+        }
     }
 
     let constants_by_track = mission

@@ -101,6 +101,11 @@ pub fn status_conditions<'a>(m: &'a Mission, id: &str) -> Vec<&'a str> {
         .collect()
 }
 
+/// Whether `slot` holds a search formula.
+pub fn is_search(m: &Mission, model: &Model, slot: usize) -> bool {
+    matches!(model.slots[slot], Slot::Formula(f) if m.formulas[f].search.is_some())
+}
+
 /// The slots a worked example of `slot` shows: the formula and everything
 /// its expression names, and, for each formula it uses, that formula's own
 /// inputs (one level deep, so the example stays readable).
@@ -351,6 +356,16 @@ pub fn plan(m: &Mission, model: &Model) -> (Plan, Diagnostics) {
         }
         for w in act.mathpeek.iter().flat_map(|mp| mp.worked.iter()) {
             match resolve(model, &w.formula, &w.loc) {
+                Ok(slot) if is_search(m, model, slot) => diags.push(
+                    Diagnostic::error(
+                        Some(w.loc.clone()),
+                        format!(
+                            "`{}` is found by a search, so it has no formula to work",
+                            w.formula
+                        ),
+                    )
+                    .with_hint("work the formula it optimizes or solves instead, and quote the answer in the prose"),
+                ),
                 Ok(slot) => {
                     let modes: Vec<Mode> = if w.at.is_empty() {
                         vec![Mode::Live]

@@ -7,7 +7,7 @@
 //! evaluated together, states in parallel.
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::mission::Mission;
+use crate::mission::{Goal, Mission};
 use crate::model::{Model, Slot};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -380,6 +380,23 @@ fn non_finite(
     } else {
         format!("`{name}`")
     };
+    if let Slot::Formula(f) = model.slots[r.slot] {
+        if let Some(search) = &mission.formulas[f].search {
+            let range = mission
+                .controls
+                .iter()
+                .find(|c| c.id == search.over)
+                .and_then(|c| Some((c.positions.first()?, c.positions.last()?)))
+                .map_or_else(String::new, |(a, b)| format!(" from {} to {}", a.label, b.label));
+            let found = match search.goal {
+                Goal::Solve => format!("no value of `{}`{range} makes `{}` hold", search.over, search.text),
+                Goal::First => format!("no position of `{}`{range} makes `{}` true", search.over, search.text),
+                Goal::Minimize | Goal::Maximize => format!("`{}` is not a number anywhere between the ends of `{}`", search.text, search.over),
+            };
+            return Diagnostic::error(loc, format!("{shown} has no answer when {state}: {found}"))
+                .with_hint("widen the control's range, or change the goal so it has an answer in every state the book shows");
+        }
+    }
     Diagnostic::error(loc, format!("{shown} is {what} when {state}"))
         .with_hint("guard the expression (e.g. `max(x, 1 ms)` or `if(x > 0, a / x, 0)`) or narrow the control's range")
 }

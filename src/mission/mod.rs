@@ -261,6 +261,50 @@ pub struct Formula {
     pub tex: Option<String>,
     /// Explanatory note.
     pub note: Option<String>,
+    /// For a search formula: what it looks for, over which control.
+    pub search: Option<Search>,
+}
+
+/// What a search formula looks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Goal {
+    /// The control value where the objective is smallest.
+    Minimize,
+    /// The control value where the objective is largest.
+    Maximize,
+    /// The first control value, from the low end, where both sides are equal.
+    Solve,
+    /// The first position of the control, in its order, where a condition holds.
+    First,
+}
+
+impl Goal {
+    /// The YAML key that declares it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Goal::Minimize => "minimize",
+            Goal::Maximize => "maximize",
+            Goal::Solve => "solve",
+            Goal::First => "first",
+        }
+    }
+}
+
+/// A formula whose value is found by searching over a control: the computed
+/// answer of a "find the X" task.
+#[derive(Clone, Debug)]
+pub struct Search {
+    /// What is looked for.
+    pub goal: Goal,
+    /// The control searched over.
+    pub over: String,
+    /// Where `over` was written.
+    pub over_loc: Location,
+    /// Hidden formulas holding the objective: one (minimize, maximize, first)
+    /// or two (the sides of `solve`).
+    pub targets: Vec<String>,
+    /// The goal as written, for messages.
+    pub text: String,
 }
 
 impl Mission {
@@ -285,7 +329,9 @@ impl Formula {
     /// Whether this is a hidden condition labgen made from a `when`, `that`
     /// or status level (true or false), rather than a value.
     pub fn is_condition(&self) -> bool {
-        self.id.starts_with("__") && !self.id.starts_with("__option_")
+        self.id.starts_with("__")
+            && !self.id.starts_with("__option_")
+            && !self.id.starts_with("__goal_")
     }
 
     /// Whether the author wrote this formula (it is not hidden).

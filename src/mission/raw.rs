@@ -224,7 +224,12 @@ pub struct RawOption {
 pub struct RawFormula {
     pub id: S<String>,
     pub label: Option<S<String>>,
-    pub expr: S<String>,
+    pub expr: Option<S<String>>,
+    pub minimize: Option<S<String>>,
+    pub maximize: Option<S<String>>,
+    pub solve: Option<S<String>>,
+    pub first: Option<S<String>>,
+    pub over: Option<S<String>>,
     pub unit: Option<S<String>>,
     pub digits: Option<S<u8>>,
     pub tex: Option<S<String>>,

@@ -338,22 +338,26 @@ pub fn validate(
     }
 
     let mut formulas = Vec::new();
+    let mut goals = Vec::new();
     for f in &raw.formulas {
         declare(&mut ctx, &f.id, "formula");
         let display = ctx.display(f.unit.as_ref(), f.digits.as_ref());
+        let (expr, search) = formula_body(&mut ctx, f, &mut goals);
         formulas.push(Formula {
             id: f.id.value.clone(),
             label: f
                 .label
                 .as_ref()
                 .map_or_else(|| f.id.value.clone(), |l| l.value.clone()),
-            expr: ctx.source(&f.expr),
+            expr,
             display,
             unit_loc: f.unit.as_ref().map(|u| ctx.loc(u)),
             tex: f.tex.as_ref().map(|t| t.value.clone()),
             note: f.note.as_ref().map(|t| t.value.clone()),
+            search,
         });
     }
+    formulas.extend(goals);
 
     let has_track_selector = !raw.tracks.is_empty();
     let mut tracks = Vec::new();
@@ -948,8 +952,163 @@ fn hidden_formula(
         unit_loc: None,
         tex: None,
         note: None,
+        search: None,
     });
     id
+}
+
+/// The expression of a formula, and for a search formula what it searches.
+///
+/// A search formula's own expression is the name of its control (so the
+/// model sees the dependency and the dimension); its objective becomes one or
+/// two hidden formulas (`__goal_…`, or `__cond_…` for `first`), which the
+/// model checks like any other expression, with their own locations.
+fn formula_body(
+    ctx: &mut Ctx,
+    f: &raw::RawFormula,
+    goals: &mut Vec<Formula>,
+) -> (Source, Option<Search>) {
+    let written: Vec<(Goal, &S<String>)> = [
+        (Goal::Minimize, &f.minimize),
+        (Goal::Maximize, &f.maximize),
+        (Goal::Solve, &f.solve),
+        (Goal::First, &f.first),
+    ]
+    .into_iter()
+    .filter_map(|(g, s)| s.as_ref().map(|s| (g, s)))
+    .collect();
+    let id_loc = ctx.loc(&f.id);
+    let placeholder = || Source {
+        src: "0".to_string(),
+        loc: id_loc.clone(),
+    };
+    match (&f.expr, written.as_slice(), &f.over) {
+        (Some(e), [], None) => (ctx.source(e), None),
+        (Some(e), [], Some(o)) => {
+            ctx.error(
+                o,
+                format!("formula `{}` has `over` but no search", f.id.value),
+                "`over` goes with `minimize`, `maximize`, `solve` or `first`; remove it, or replace `expr` with one of them",
+            );
+            (ctx.source(e), None)
+        }
+        (None, [], _) => {
+            ctx.error(
+                &f.id,
+                format!("formula `{}` has no `expr`", f.id.value),
+                "add `expr: ...`, or search with `minimize`, `maximize`, `solve` or `first` plus `over`",
+            );
+            (placeholder(), None)
+        }
+        (Some(_), [(g, at), ..], _) | (None, [_, (g, at), ..], _) => {
+            let other = if f.expr.is_some() {
+                "expr".to_string()
+            } else {
+                written[0].0.key().to_string()
+            };
+            ctx.error(
+                *at,
+                format!(
+                    "formula `{}` has both `{other}` and `{}`",
+                    f.id.value,
+                    g.key()
+                ),
+                "a formula is either an expression or one search; keep one of them",
+            );
+            (placeholder(), None)
+        }
+        (None, [(_, _)], None) => {
+            ctx.error(
+                &f.id,
+                format!("search formula `{}` needs `over`", f.id.value),
+                "name the control to search, e.g. `over: interval`",
+            );
+            (placeholder(), None)
+        }
+        (None, [(goal, at)], Some(over)) => {
+            let goal = *goal;
+            let id = &f.id.value;
+            let hidden = |name: String, src: Source| Formula {
+                id: name,
+                label: format!("{} of {id}", goal.key()),
+                expr: src,
+                display: Display {
+                    unit: DisplayUnit::Unit(dimensionless()),
+                    digits: None,
+                },
+                unit_loc: None,
+                tex: None,
+                note: None,
+                search: None,
+            };
+            let mut targets = Vec::new();
+            match goal {
+                Goal::Minimize | Goal::Maximize => {
+                    let name = format!("__goal_{id}");
+                    goals.push(hidden(name.clone(), ctx.source(at)));
+                    targets.push(name);
+                }
+                Goal::First => {
+                    let name = format!("__cond_{id}");
+                    goals.push(hidden(name.clone(), ctx.source(at)));
+                    targets.push(name);
+                }
+                Goal::Solve => match split_equation(&at.value) {
+                    Some((lhs, rhs)) => {
+                        for (side, text) in [("lhs", lhs), ("rhs", rhs)] {
+                            let name = format!("__goal_{id}_{side}");
+                            goals.push(hidden(
+                                name.clone(),
+                                Source {
+                                    src: text.to_string(),
+                                    loc: ctx.loc(at),
+                                },
+                            ));
+                            targets.push(name);
+                        }
+                    }
+                    None => {
+                        ctx.error(
+                            at,
+                            "`solve` needs an equation with one `=`",
+                            "write both sides, e.g. `solve: \"t_network = t_ship\"`",
+                        );
+                        return (placeholder(), None);
+                    }
+                },
+            }
+            (
+                ctx.source(over),
+                Some(Search {
+                    goal,
+                    over: over.value.clone(),
+                    over_loc: ctx.loc(over),
+                    targets,
+                    text: at.value.clone(),
+                }),
+            )
+        }
+    }
+}
+
+/// Splits `lhs = rhs` at its one lone `=` (not part of `==`, `<=`, `>=`,
+/// `!=`); both sides must be non-empty.
+fn split_equation(s: &str) -> Option<(&str, &str)> {
+    let bytes = s.as_bytes();
+    let lone: Vec<usize> = (0..bytes.len())
+        .filter(|&i| {
+            bytes[i] == b'='
+                && (i == 0 || !matches!(bytes[i - 1], b'<' | b'>' | b'=' | b'!'))
+                && bytes.get(i + 1) != Some(&b'=')
+        })
+        .collect();
+    match lone.as_slice() {
+        [i] => {
+            let (l, r) = (s[..*i].trim(), s[i + 1..].trim());
+            (!l.is_empty() && !r.is_empty()).then_some((l, r))
+        }
+        _ => None,
+    }
 }
 
 fn instrument(
