@@ -19,7 +19,7 @@
 use crate::config::{Config, Tolerance};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::format::{show, DisplayUnit};
-use crate::mission::{Display, Instrument, Mission, Question, Text};
+use crate::mission::{Display, Instrument, Mission, Question, TaskTolerance, Text};
 use crate::model::Slot;
 use crate::plan::display_of;
 use crate::render::{lab_file, Lab, OutputFile};
@@ -398,6 +398,46 @@ fn lab_key(
                     },
                     scenario: scenario.map(|s| s.id.clone()),
                     graded: false,
+                });
+            }
+        }
+        // The act's tasks: numbers the student types, graded per track.
+        for t in &act.tasks {
+            let slot = lab
+                .model
+                .slot(&t.answer)
+                .ok_or_else(|| internal(format!("unresolved task answer {}", t.answer)))?;
+            let display = crate::plan::task_display(m, lab.model, t, slot);
+            let mode = crate::plan::task_mode(t);
+            for (ti, tr) in m.tracks.iter().enumerate() {
+                let v = value_at(lab, slot, mode, ti)
+                    .ok_or_else(|| internal(format!("no value for {} on {}", t.answer, tr.id)))?;
+                let shown = show(v, &display.unit, display.digits);
+                let tolerance = match &t.tolerance {
+                    None => config.grading.tolerance,
+                    Some(TaskTolerance::Relative(r)) => Tolerance {
+                        relative: *r,
+                        absolute: 0.0,
+                    },
+                    // The absolute amount in the unit the answer is typed in.
+                    Some(TaskTolerance::Absolute(q)) => Tolerance {
+                        relative: 0.0,
+                        absolute: finite(show(q.value, &display.unit, None).number),
+                    },
+                };
+                numeric.push(NumericItem {
+                    id: format!("{}.{}", act.id, t.id),
+                    act: act.id.clone(),
+                    name: t.answer.clone(),
+                    label: fill(lab, &t.prompt, ti, &mut Vec::new())?,
+                    track: tr.id.clone(),
+                    value: finite(shown.number),
+                    unit: shown.unit,
+                    text: shown.text,
+                    tolerance,
+                    source: "task",
+                    scenario: t.at.and_then(|s| m.scenarios.get(s)).map(|s| s.id.clone()),
+                    graded: true,
                 });
             }
         }
@@ -796,6 +836,19 @@ fn answer_table<'a>(
                     },
                     cell: Cell::Banner { table: live(when)? },
                 });
+            }
+            Instrument::Badges(list) => {
+                for b in list {
+                    columns.push(Column {
+                        key: ColumnKey {
+                            header: format!("Badge \"{}\" met", b.good.src.trim()),
+                            kind: "badge",
+                            name: None,
+                            unit: String::new(),
+                        },
+                        cell: Cell::Banner { table: live(&b.ok)? },
+                    });
+                }
             }
             // An instrument kind added later gets no column until it is
             // taught here; the key still builds.

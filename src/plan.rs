@@ -8,7 +8,8 @@
 
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Location};
 use crate::format::display_dim;
-use crate::mission::{ClaimKind, Display, Instrument, Mission, Text};
+use crate::format::DisplayUnit;
+use crate::mission::{ClaimKind, Display, Instrument, Mission, Task, TaskTolerance, Text};
 use crate::model::{Model, Slot};
 use crate::sweep::{Mode, Request};
 use crate::text::{self, Piece};
@@ -40,7 +41,7 @@ fn fields<'a>(m: &'a Mission, push: &mut dyn FnMut(Option<&'a Text>, Mode, Optio
     for (i, a) in m.acts.iter().enumerate() {
         let act = Some(i);
         push(a.story.as_ref(), Pinned, act);
-        if let Some(s) = &a.stakeholder {
+        for s in &a.stakeholders {
             push(Some(&s.message), Pinned, act);
         }
         for q in [&a.prediction, &a.reflection].into_iter().flatten() {
@@ -61,12 +62,25 @@ fn fields<'a>(m: &'a Mission, push: &mut dyn FnMut(Option<&'a Text>, Mode, Optio
                         }
                     }
                     Instrument::Plot(p) => push(Some(&p.title), Live, act),
+                    Instrument::Badges(list) => {
+                        for b in list {
+                            push(Some(&b.good), Live, act);
+                            // A badge without its own words uses its label twice.
+                            if b.bad != b.good {
+                                push(Some(&b.bad), Live, act);
+                            }
+                        }
+                    }
                     Instrument::Banner { title, text, .. } => {
                         push(Some(title), Live, act);
                         push(text.as_ref(), Live, act);
                     }
                 }
             }
+        }
+        for t in &a.tasks {
+            push(Some(&t.prompt), Pinned, act);
+            push(t.explain.as_ref(), Pinned, act);
         }
         push(a.reveal.as_ref(), Live, act);
         if let Some(mp) = &a.mathpeek {
@@ -99,6 +113,72 @@ pub fn status_conditions<'a>(m: &'a Mission, id: &str) -> Vec<&'a str> {
         .flatten()
         .filter_map(|l| l.when.as_deref())
         .collect()
+}
+
+/// The mode a task's answer is evaluated in.
+pub fn task_mode(t: &Task) -> Mode {
+    t.at.map_or(Mode::Pinned, |s| Mode::Scenario(s as u16))
+}
+
+/// How a task's answer is shown and typed: the task's unit, else the
+/// answer's own display unit.
+pub fn task_display<'a>(m: &'a Mission, model: &Model, t: &'a Task, slot: usize) -> &'a Display {
+    t.display.as_ref().unwrap_or_else(|| display_of(m, model, slot))
+}
+
+/// The unit and tolerance checks of a task whose answer is `slot`.
+fn check_task(m: &Mission, model: &Model, t: &Task, slot: usize) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let dim = model.dims[slot];
+    let display = task_display(m, model, t, slot);
+    match (&display.unit, &t.display) {
+        (DisplayUnit::Duration | DisplayUnit::Data, _) => out.push(
+            Diagnostic::error(
+                Some(t.unit_loc.clone().unwrap_or_else(|| t.answer_loc.clone())),
+                format!(
+                    "task `{}` needs one unit to answer in, but `{}` picks its unit by size",
+                    t.id, t.answer
+                ),
+            )
+            .with_hint("add `unit:` to the task, e.g. `unit: h` or `unit: TB`"),
+        ),
+        (_, Some(d)) => {
+            if let Some(want) = display_dim(&d.unit) {
+                if want != dim {
+                    out.push(
+                        Diagnostic::error(
+                            t.unit_loc.clone(),
+                            format!(
+                                "`{}` is {} but the task's unit shows {}",
+                                t.answer,
+                                dim.describe(),
+                                want.describe()
+                            ),
+                        )
+                        .with_hint("pick a unit of the answer's kind"),
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+    if let Some(TaskTolerance::Absolute(q)) = &t.tolerance {
+        if q.dim != dim {
+            out.push(
+                Diagnostic::error(
+                    t.tolerance_loc.clone(),
+                    format!(
+                        "the tolerance is {} but `{}` is {}",
+                        q.dim.describe(),
+                        t.answer,
+                        dim.describe()
+                    ),
+                )
+                .with_hint("give the tolerance in the answer's unit (e.g. `2 min`) or as a percentage (e.g. `10%`)"),
+            );
+        }
+    }
+    out
 }
 
 /// Whether `slot` holds a search formula.
@@ -354,6 +434,20 @@ pub fn plan(m: &Mission, model: &Model) -> (Plan, Diagnostics) {
                 Err(d) => diags.push(d),
             }
         }
+        for t in &act.tasks {
+            match resolve(model, &t.answer, &t.answer_loc) {
+                Ok(slot) => {
+                    requests.insert(Request {
+                        slot,
+                        mode: task_mode(t),
+                    });
+                    for d in check_task(m, model, t, slot) {
+                        diags.push(d);
+                    }
+                }
+                Err(d) => diags.push(d),
+            }
+        }
         for w in act.mathpeek.iter().flat_map(|mp| mp.worked.iter()) {
             match resolve(model, &w.formula, &w.loc) {
                 Ok(slot) if is_search(m, model, slot) => diags.push(
@@ -402,6 +496,7 @@ pub fn plan(m: &Mission, model: &Model) -> (Plan, Diagnostics) {
                     }
                 }
                 Instrument::Banner { when, .. } => hidden.push(when),
+                Instrument::Badges(list) => hidden.extend(list.iter().map(|b| b.ok.as_str())),
             }
             for (name, loc) in named {
                 match resolve(model, name, loc) {

@@ -958,6 +958,28 @@ fn instrument_ctx(
             }))
         }
         Instrument::Plot(p) => plot_cells(cells, p),
+        Instrument::Badges(list) => {
+            let mut badges = Vec::new();
+            for (b, badge) in list.iter().enumerate() {
+                let t = cells.live_table(&badge.ok)?;
+                let axes = t.axes.clone();
+                let ok: Vec<bool> = t.values.iter().map(|v| *v != 0.0).collect();
+                let not_ok: Vec<bool> = ok.iter().map(|o| !o).collect();
+                let (good_cell, good_on) =
+                    on_cell(cells, format!("badge:{act}:{k}:{b}:good"), &axes, ok);
+                let (bad_cell, bad_on) =
+                    on_cell(cells, format!("badge:{act}:{k}:{b}:bad"), &axes, not_ok);
+                badges.push(json!({
+                    "good": cells.inline(&badge.good, Mode::Live)?,
+                    "bad": cells.inline(&badge.bad, Mode::Live)?,
+                    "good_cell": good_cell,
+                    "bad_cell": bad_cell,
+                    "good_hidden": !good_on,
+                    "bad_hidden": !bad_on,
+                }));
+            }
+            Ok(json!({"kind": "badges", "badges": badges}))
+        }
         Instrument::Banner {
             when,
             tone,
@@ -1253,16 +1275,61 @@ fn lab_page(
             },
             None => None,
         };
+        let mut tasks = Vec::new();
+        for t in &a.tasks {
+            let slot = lab
+                .model
+                .slot(&t.answer)
+                .ok_or_else(|| internal(format!("unresolved task answer {}", t.answer)))?;
+            let display = crate::plan::task_display(m, lab.model, t, slot).clone();
+            // Exam pages carry neither the answer nor its explanation.
+            let (answer, explain) = if exam {
+                (None, None)
+            } else {
+                (
+                    Some(cells.value_span(&t.answer, slot, crate::plan::task_mode(t), &display)?),
+                    cells.opt_block(&t.explain, Mode::Pinned)?,
+                )
+            };
+            tasks.push(json!({
+                "id": format!("{}.{}", a.id, t.id),
+                "dom": format!("task-{}-{}", a.id, t.id),
+                "prompt": cells.inline(&t.prompt, Mode::Pinned)?,
+                "unit": show(1.0, &display.unit, display.digits).unit,
+                "answer": answer,
+                "explain": explain,
+            }));
+        }
+        let mut stakeholders = Vec::new();
+        for (k, s) in a.stakeholders.iter().enumerate() {
+            // A per-track message is shown while its track is selected.
+            let (cell, on) = match s.track {
+                Some(t) => {
+                    let (c, on) = on_cell(
+                        &mut cells,
+                        format!("stakeholder:{ai}:{k}"),
+                        &[Axis::Track],
+                        (0..m.tracks.len()).map(|i| i == t).collect(),
+                    );
+                    (Some(c), on)
+                }
+                None => (None, true),
+            };
+            stakeholders.push(json!({
+                "from": s.from,
+                "message": cells.block(&s.message, Mode::Pinned)?,
+                "cell": cell,
+                "hidden": !on,
+            }));
+        }
         acts.push(json!({
             "id": a.id,
             "number": ai + 1,
             "title": a.title,
             "duration": a.duration,
             "story": cells.opt_block(&a.story, Mode::Pinned)?,
-            "stakeholder": match &a.stakeholder {
-                Some(s) => Some(json!({"from": s.from, "message": cells.block(&s.message, Mode::Pinned)?})),
-                None => None,
-            },
+            "stakeholders": stakeholders,
+            "tasks": tasks,
             "prediction": a.prediction.as_ref().map(|q| question_ctx(&mut cells, q, exam)).transpose()?,
             "simulator": simulator,
             "reveal": cells.opt_block(&a.reveal, Mode::Live)?,

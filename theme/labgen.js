@@ -213,11 +213,39 @@
     }
   }
 
+  // A typed answer as a number: digits with an optional sign, point and exponent;
+  // spaces (thousands groups) are ignored. Anything else is not an answer.
+  function readNumber(text) {
+    const s = String(text).replace(/[\s\u00a0\u202f]/g, '');
+    if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) return null;
+    const v = Number(s);
+    return isFinite(v) ? v : null;
+  }
+
+  function submitTask(form, restoring, value) {
+    const id = form.getAttribute('data-task');
+    const input = form.querySelector('input');
+    const msg = form.querySelector('[data-task-message]');
+    const v = value !== undefined ? value : readNumber(input ? input.value : '');
+    if (msg) msg.hidden = v !== null;
+    if (v === null) return;
+    if (input && value !== undefined) input.value = String(v);
+    all(sel('data-task-echo', id)).forEach((el) => { el.textContent = String(v); });
+    all(sel('data-task-answer', id)).forEach((el) => { el.hidden = false; });
+    all(sel('data-task-saved', id)).forEach((el) => { el.hidden = false; });
+    if (ledger && !restoring) {
+      if (!isObj(ledger.numeric)) ledger.numeric = {};
+      ledger.numeric[id] = v;
+      save();
+    }
+  }
+
   function onSubmit(e) {
     const form = e.target;
     if (!(form instanceof HTMLFormElement)) return;
     if (form.hasAttribute('data-lock')) { e.preventDefault(); lockPrediction(form); }
     else if (form.hasAttribute('data-reflection')) { e.preventDefault(); checkReflection(form); }
+    else if (form.hasAttribute('data-task')) { e.preventDefault(); submitTask(form); }
   }
 
   // ---------- the ledger: the student's own record, kept in this browser ----------
@@ -303,6 +331,11 @@
         if (!ok) return 'That ledger has unreadable ' + name + '.';
       }
     }
+    if (rec.numeric !== undefined) {
+      if (!isObj(rec.numeric)) return 'That ledger has unreadable numeric answers.';
+      const ok = Object.keys(rec.numeric).every((k) => typeof rec.numeric[k] === 'number' && isFinite(rec.numeric[k]));
+      if (!ok) return 'That ledger has unreadable numeric answers.';
+    }
     return '';
   }
 
@@ -352,6 +385,15 @@
       ledger.reflections[act] = { choice: entry.choice, answered_at: stamp(entry.answered_at) };
       n.restored++;
     });
+    const numeric = isObj(rec.numeric) ? rec.numeric : {};
+    Object.keys(numeric).forEach((id) => {
+      const form = document.querySelector('form' + sel('data-task', id));
+      if (!form) { n.skipped++; return; }
+      submitTask(form, true, numeric[id]);
+      if (!isObj(ledger.numeric)) ledger.numeric = {};
+      ledger.numeric[id] = numeric[id];
+      n.restored++;
+    });
     save();
     return n;
   }
@@ -375,9 +417,13 @@
     const forms = all('form[data-reflection]');
     const locked = locks.filter((f) => f.hasAttribute('data-locked')).length;
     const answered = forms.filter((f) => own(ledger.reflections, f.getAttribute('data-reflection'))).length;
+    const tasks = all('form[data-task]');
+    const numeric = isObj(ledger.numeric) ? ledger.numeric : {};
+    const done = tasks.filter((f) => own(numeric, f.getAttribute('data-task'))).length;
     const parts = [];
     if (locks.length) parts.push(locked + ' of ' + locks.length + ' predictions locked');
     if (forms.length) parts.push(answered + ' of ' + forms.length + ' reflections answered');
+    if (tasks.length) parts.push(done + ' of ' + tasks.length + ' tasks answered');
     const text = parts.join(' · ') || 'Nothing to answer on this page.';
     // Rewriting the same text would make screen readers announce it again.
     if (el.textContent !== text) el.textContent = text;

@@ -376,8 +376,9 @@ pub struct Act {
     pub duration: Option<String>,
     /// The story (pinned values).
     pub story: Option<Text>,
-    /// A stakeholder message (pinned values).
-    pub stakeholder: Option<Stakeholder>,
+    /// Stakeholder messages (pinned values): one for every track, or one
+    /// per track.
+    pub stakeholders: Vec<Stakeholder>,
     /// The prediction lock.
     pub prediction: Option<Question>,
     /// The simulator.
@@ -388,11 +389,52 @@ pub struct Act {
     pub reflection: Option<Question>,
     /// The MathPeek panel.
     pub mathpeek: Option<MathPeek>,
+    /// "Find the X" tasks with computed answers.
+    pub tasks: Vec<Task>,
+}
+
+/// A "find the X" task: the student types a number; the answer is a model
+/// value (usually a search formula) at the track's defaults or a scenario.
+#[derive(Clone, Debug)]
+pub struct Task {
+    /// Identifier, unique in its act; the key's item is `<act>.<id>`.
+    pub id: String,
+    /// What to find (pinned values).
+    pub prompt: Text,
+    /// The model value that answers it.
+    pub answer: String,
+    /// Where `answer` was written.
+    pub answer_loc: Location,
+    /// The scenario it is asked at; `None` for the track's defaults.
+    pub at: Option<usize>,
+    /// The unit the student answers in; `None` for the answer's own.
+    pub display: Option<Display>,
+    /// Where `unit` was written.
+    pub unit_loc: Option<Location>,
+    /// How far an answer may be off; `None` for the book's default.
+    pub tolerance: Option<TaskTolerance>,
+    /// Where `tolerance` was written.
+    pub tolerance_loc: Option<Location>,
+    /// Shown with the answer once the student has submitted (pinned).
+    pub explain: Option<Text>,
+    /// Where the task starts.
+    pub loc: Location,
+}
+
+/// A task's tolerance as written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TaskTolerance {
+    /// A fraction of the answer (0.1 for `10%`).
+    Relative(f64),
+    /// An amount in the answer's unit (base units).
+    Absolute(Quantity),
 }
 
 /// A message from a character.
 #[derive(Clone, Debug)]
 pub struct Stakeholder {
+    /// The track it is shown on; `None` for every track.
+    pub track: Option<usize>,
     /// Who sends it.
     pub from: String,
     /// What they say.
@@ -481,6 +523,9 @@ pub enum Instrument {
     },
     /// A chart.
     Plot(PlotSpec),
+    /// A row of constraint pills, each green while its condition holds
+    /// and red otherwise.
+    Badges(Vec<Badge>),
     /// A banner shown while a condition holds.
     Banner {
         /// Hidden formula holding the condition.
@@ -492,6 +537,17 @@ pub enum Instrument {
         /// Body (live).
         text: Option<Text>,
     },
+}
+
+/// One constraint pill.
+#[derive(Clone, Debug)]
+pub struct Badge {
+    /// Hidden formula holding the condition that makes it green.
+    pub ok: String,
+    /// The text while the condition holds (live).
+    pub good: Text,
+    /// The text while it does not (live).
+    pub bad: Text,
 }
 
 /// One status level.

@@ -245,17 +245,35 @@ pub struct RawAct {
     pub duration: Option<S<String>>,
     pub story: Option<S<String>>,
     pub stakeholder: Option<RawStakeholder>,
+    pub stakeholders: Option<S<Vec<RawStakeholder>>>,
     pub prediction: Option<RawQuestion>,
     pub simulator: Option<RawSimulator>,
     pub reveal: Option<S<String>>,
     pub reflection: Option<RawQuestion>,
     pub mathpeek: Option<RawMathPeek>,
+    #[serde(default)]
+    pub tasks: Vec<RawTask>,
+}
+
+/// A "find the X" task: the student types a number, labgen knows the answer.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTask {
+    pub id: S<String>,
+    pub prompt: S<String>,
+    pub answer: S<String>,
+    pub at: Option<S<String>>,
+    pub unit: Option<S<String>>,
+    pub digits: Option<S<u8>>,
+    pub tolerance: Option<S<Scalar>>,
+    pub explain: Option<S<String>>,
 }
 
 /// A message from a character in the story.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStakeholder {
+    pub track: Option<S<String>>,
     pub from: S<String>,
     pub message: S<String>,
 }
@@ -308,6 +326,17 @@ pub enum RawInstrument {
     Status(RawStatus),
     Plot(RawPlot),
     Banner(RawBanner),
+    Badges(S<Vec<RawBadge>>),
+}
+
+/// One constraint pill of a `badges` row.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBadge {
+    pub label: S<String>,
+    pub ok: S<String>,
+    pub good: Option<S<String>>,
+    pub bad: Option<S<String>>,
 }
 
 /// A metric card showing one model value.

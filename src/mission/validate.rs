@@ -518,10 +518,8 @@ pub fn validate(
             title: a.title.value.clone(),
             duration: a.duration.as_ref().map(|d| d.value.clone()),
             story: ctx.opt_text(&a.story),
-            stakeholder: a.stakeholder.as_ref().map(|s| Stakeholder {
-                from: s.from.value.clone(),
-                message: ctx.text(&s.message),
-            }),
+            stakeholders: stakeholders(&mut ctx, a, &tracks, has_track_selector),
+            tasks: tasks(&mut ctx, a, &scenarios),
             prediction: a.prediction.as_ref().map(|q| {
                 question(
                     &mut ctx,
@@ -1091,6 +1089,141 @@ fn formula_body(
     }
 }
 
+/// The tasks of an act.
+fn tasks(ctx: &mut Ctx, a: &raw::RawAct, scenarios: &[Scenario]) -> Vec<Task> {
+    let mut out: Vec<Task> = Vec::new();
+    for t in &a.tasks {
+        ctx.ident(&t.id, "task");
+        if out.iter().any(|o| o.id == t.id.value) {
+            ctx.error(
+                &t.id,
+                format!("act `{}` has two tasks `{}`", a.id.value, t.id.value),
+                "give each task of an act its own id",
+            );
+            continue;
+        }
+        let at = match &t.at {
+            Some(s) => match scenario_index(ctx, scenarios, s) {
+                Some(i) => Some(i),
+                None => continue,
+            },
+            None => None,
+        };
+        let tolerance = t.tolerance.as_ref().and_then(|w| {
+            let q = ctx.quantity(w, None)?;
+            if w.value.0.trim().ends_with('%') {
+                Some(TaskTolerance::Relative(q.value.abs()))
+            } else {
+                Some(TaskTolerance::Absolute(Quantity {
+                    value: q.value.abs(),
+                    dim: q.dim,
+                }))
+            }
+        });
+        let display = t
+            .unit
+            .as_ref()
+            .map(|u| ctx.display(Some(u), t.digits.as_ref()));
+        out.push(Task {
+            id: t.id.value.clone(),
+            prompt: ctx.text(&t.prompt),
+            answer: t.answer.value.clone(),
+            answer_loc: ctx.loc(&t.answer),
+            at,
+            display,
+            unit_loc: t.unit.as_ref().map(|u| ctx.loc(u)),
+            tolerance,
+            tolerance_loc: t.tolerance.as_ref().map(|w| ctx.loc(w)),
+            explain: ctx.opt_text(&t.explain),
+            loc: ctx.loc(&t.id),
+        });
+    }
+    out
+}
+
+/// The stakeholder messages of an act: `stakeholder:` for every track, or
+/// `stakeholders:` with exactly one entry per track.
+fn stakeholders(
+    ctx: &mut Ctx,
+    a: &raw::RawAct,
+    tracks: &[Track],
+    declared: bool,
+) -> Vec<Stakeholder> {
+    let one = |ctx: &mut Ctx, s: &raw::RawStakeholder, track| Stakeholder {
+        track,
+        from: s.from.value.clone(),
+        message: ctx.text(&s.message),
+    };
+    match (&a.stakeholder, &a.stakeholders) {
+        (Some(s), None) => {
+            if let Some(t) = &s.track {
+                ctx.error(
+                    t,
+                    "`track` belongs in the entries of `stakeholders:`",
+                    "remove `track:` to show this message on every track, or write `stakeholders:` with one entry per track",
+                );
+            }
+            vec![one(ctx, s, None)]
+        }
+        (None, None) => Vec::new(),
+        (Some(_), Some(list)) => {
+            ctx.error(
+                list,
+                "an act has either `stakeholder` or `stakeholders`, not both",
+                "keep `stakeholders:` with one entry per track, or `stakeholder:` for all tracks",
+            );
+            Vec::new()
+        }
+        (None, Some(list)) => {
+            let mut out: Vec<Stakeholder> = Vec::new();
+            for s in &list.value {
+                let Some(t) = &s.track else {
+                    ctx.error(
+                        &s.from,
+                        "each entry of `stakeholders` needs `track`",
+                        "add `track: <track id>`, or use `stakeholder:` for one message on every track",
+                    );
+                    continue;
+                };
+                let Some(k) = track_index(ctx, tracks, declared, t) else {
+                    continue;
+                };
+                if out.iter().any(|o| o.track == Some(k)) {
+                    ctx.error(
+                        t,
+                        format!("track `{}` has two stakeholder messages in this act", t.value),
+                        "keep one entry per track",
+                    );
+                    continue;
+                }
+                out.push(one(ctx, s, Some(k)));
+            }
+            let missing: Vec<&str> = tracks
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| !out.iter().any(|o| o.track == Some(*k)))
+                .map(|(_, t)| t.id.as_str())
+                .collect();
+            if !missing.is_empty() && !ctx.diags.has_errors() {
+                ctx.error(
+                    list,
+                    format!(
+                        "`stakeholders` has no message for track {}",
+                        missing
+                            .iter()
+                            .map(|m| format!("`{m}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    "add an entry with `track:` for each track",
+                );
+            }
+            out.sort_by_key(|s| s.track);
+            out
+        }
+    }
+}
+
 /// Splits `lhs = rhs` at its one lone `=` (not part of `==`, `<=`, `>=`,
 /// `!=`); both sides must be non-empty.
 fn split_equation(s: &str) -> Option<(&str, &str)> {
@@ -1206,6 +1339,25 @@ fn instrument(
                 series,
                 loc: ctx.loc(&p.kind),
             })
+        }
+        raw::RawInstrument::Badges(list) => {
+            if list.value.is_empty() {
+                ctx.error(
+                    list,
+                    "a badges row needs at least one badge",
+                    "list badges as `- { label: ..., ok: \"condition\" }`",
+                );
+            }
+            Instrument::Badges(
+                list.value
+                    .iter()
+                    .map(|b| Badge {
+                        ok: hidden_formula(ctx, &b.ok, act, "badge", hidden, formulas),
+                        good: ctx.text(b.good.as_ref().unwrap_or(&b.label)),
+                        bad: ctx.text(b.bad.as_ref().unwrap_or(&b.label)),
+                    })
+                    .collect(),
+            )
         }
         raw::RawInstrument::Banner(b) => Instrument::Banner {
             when: hidden_formula(ctx, &b.when, act, "banner", hidden, formulas),
