@@ -976,6 +976,30 @@ fn axis_ticks(axis: &Axis, data: Span) -> Ticks {
     }
 }
 
+/// A fixed axis range that covers `lo..=hi` with round ends: whole decades
+/// on a log axis; on a linear axis a nice step's multiples, from 0 when the
+/// data is all on one side of it. Used to keep a chart's axes still while
+/// its data moves with the controls. `None` when there is nothing to cover.
+pub fn nice_range(lo: f64, hi: f64, log: bool) -> Option<(f64, f64)> {
+    if !(lo.is_finite() && hi.is_finite()) {
+        return None;
+    }
+    if log {
+        if hi <= 0.0 {
+            return None;
+        }
+        let lo = if lo > 0.0 { lo } else { hi / 10.0 };
+        let a = 10f64.powf((lo.log10() + 1e-9).floor());
+        let b = 10f64.powf((hi.log10() - 1e-9).ceil());
+        return Some(if b > a { (a, b) } else { (a, a * 10.0) });
+    }
+    let (lo, hi) = (lo.min(0.0), hi.max(0.0));
+    if hi <= lo {
+        return Some((0.0, 1.0));
+    }
+    nice_step(lo, hi).map(|(a, b, _)| (a, b))
+}
+
 /// Chooses a "nice" step (1, 2 or 5 × 10^e) giving 3 to 6 intervals whose
 /// multiples cover `lo..=hi`, picking the tightest cover (ties: fewer
 /// intervals). Returns (first, last, step). Generalises plots.rs's private

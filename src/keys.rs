@@ -820,9 +820,9 @@ fn answer_table<'a>(
                 }
             }
             Instrument::Plot(p) => {
-                for s in &p.series {
-                    let slot = lab.model.slot(&s.value).unwrap_or(0);
-                    value_column(&s.value, slot_label(lab, slot), &mut columns)?;
+                for (name, _) in crate::plan::plot_values(p) {
+                    let slot = lab.model.slot(name).unwrap_or(0);
+                    value_column(name, slot_label(lab, slot), &mut columns)?;
                 }
             }
             Instrument::Banner { when, tone, .. } => {

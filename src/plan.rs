@@ -9,7 +9,10 @@
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Location};
 use crate::format::display_dim;
 use crate::format::DisplayUnit;
-use crate::mission::{ClaimKind, Display, Instrument, Mission, Task, TaskTolerance, Text};
+use crate::mission::{
+    ClaimKind, ControlKind, Display, Instrument, Mission, PlotDetail, PlotSpec, Task, TaskTolerance,
+    Text,
+};
 use crate::model::{Model, Slot};
 use crate::sweep::{Mode, Request};
 use crate::text::{self, Piece};
@@ -113,6 +116,207 @@ pub fn status_conditions<'a>(m: &'a Mission, id: &str) -> Vec<&'a str> {
         .flatten()
         .filter_map(|l| l.when.as_deref())
         .collect()
+}
+
+fn diags_extend(diags: &mut Diagnostics, more: Vec<Diagnostic>) {
+    for d in more {
+        diags.push(d);
+    }
+}
+
+/// Every model value a plot reads, with where it was written.
+pub fn plot_names(p: &PlotSpec) -> Vec<(&str, &Location)> {
+    let mut out: Vec<(&str, &Location)> = Vec::new();
+    for s in &p.series {
+        if !s.value.is_empty() {
+            out.push((&s.value, &s.loc));
+        }
+        out.extend(s.values.iter().map(|(v, l)| (v.as_str(), l)));
+    }
+    match &p.detail {
+        PlotDetail::Curves(c) => {
+            out.extend(c.markers.iter().map(|m| (m.at.as_str(), &m.at_loc)));
+            out.extend(c.guides.iter().map(|g| (g.at.as_str(), &g.at_loc)));
+        }
+        PlotDetail::Gauge { value, loc, .. } if !value.is_empty() => out.push((value, loc)),
+        PlotDetail::Sankey { flows, .. } => {
+            out.extend(flows.iter().map(|f| (f.value.as_str(), &f.loc)));
+        }
+        _ => {}
+    }
+    out
+}
+
+/// The values a plot draws on its value scale (not the x positions of
+/// markers and guides).
+pub fn plot_values(p: &PlotSpec) -> Vec<(&str, &Location)> {
+    let mut out = plot_names(p);
+    if let PlotDetail::Curves(c) = &p.detail {
+        out.truncate(out.len() - c.markers.len() - c.guides.len());
+    }
+    out
+}
+
+/// The checks of a plot that need the model: its controls, units and the
+/// values its markers sit on.
+fn check_plot(m: &Mission, model: &Model, p: &PlotSpec) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let kind = p.kind.name();
+    if matches!(p.display.unit, DisplayUnit::Duration | DisplayUnit::Data) {
+        out.push(
+            Diagnostic::error(
+                Some(p.loc.clone()),
+                format!("a `{kind}` plot needs one unit for its scale, not `duration` or `data`"),
+            )
+            .with_hint("give a fixed unit, e.g. `unit: h` or `unit: TB`"),
+        );
+    }
+    let control = |name: &str, loc: &Location, what: &str| -> Result<usize, Diagnostic> {
+        match model.slot(name).map(|s| model.slots[s]) {
+            Some(Slot::Control(c)) => Ok(c),
+            _ => {
+                let ids: Vec<&str> = m.controls.iter().map(|c| c.id.as_str()).collect();
+                let hint = match did_you_mean(name, ids.iter().copied()) {
+                    Some(x) => format!("did you mean `{x}`?"),
+                    None => "name a control declared under `controls`".to_string(),
+                };
+                Err(Diagnostic::error(
+                    Some(loc.clone()),
+                    format!("`{name}` is not a control; {what}"),
+                )
+                .with_hint(hint))
+            }
+        }
+    };
+    match &p.detail {
+        PlotDetail::Curves(c) => {
+            match control(&c.over, &c.over_loc, "`over` sweeps a control along x") {
+                Ok(k) => {
+                    if !matches!(m.controls[k].kind, ControlKind::Slider { .. }) {
+                        out.push(
+                            Diagnostic::error(
+                                Some(c.over_loc.clone()),
+                                format!("`{}` is a select; `over` sweeps a slider along x", c.over),
+                            )
+                            .with_hint("sweep a slider, and draw a select's options as lines with `per` on a `saturation` plot"),
+                        );
+                    }
+                    if matches!(c.x_display.unit, DisplayUnit::Duration | DisplayUnit::Data) {
+                        out.push(
+                            Diagnostic::error(
+                                c.x_unit_loc.clone().or(Some(c.over_loc.clone())),
+                                "the x axis needs one unit, not `duration` or `data`",
+                            )
+                            .with_hint("give a fixed unit, e.g. `x: { unit: km }`"),
+                        );
+                    } else if let Some(want) = display_dim(&c.x_display.unit) {
+                        let dim = m.controls[k].dim;
+                        if want != dim {
+                            out.push(
+                                Diagnostic::error(
+                                    c.x_unit_loc.clone().or(Some(c.over_loc.clone())),
+                                    format!(
+                                        "`{}` is {} but the x axis shows {}",
+                                        c.over,
+                                        dim.describe(),
+                                        want.describe()
+                                    ),
+                                )
+                                .with_hint("give `x:` a unit of the control's kind, e.g. `x: { unit: min }`"),
+                            );
+                        }
+                    }
+                }
+                Err(d) => out.push(d),
+            }
+            if let Some((per, loc)) = &c.per {
+                match control(per, loc, "`per` draws one line per option of a control") {
+                    Ok(k) if matches!(m.controls[k].kind, ControlKind::Slider { .. }) => out.push(
+                        Diagnostic::error(
+                            Some(loc.clone()),
+                            format!("`{per}` is a slider; `per` draws one line per option of a select"),
+                        )
+                        .with_hint("use a `select` control for `per`"),
+                    ),
+                    Ok(_) => {}
+                    Err(d) => out.push(d),
+                }
+            }
+            for mk in &c.markers {
+                if let Some((name, loc)) = &mk.series {
+                    if !p.series.iter().any(|s| s.value == *name) {
+                        let names: Vec<&str> = p.series.iter().map(|s| s.value.as_str()).collect();
+                        let hint = match did_you_mean(name, names.iter().copied()) {
+                            Some(x) => format!("did you mean `{x}`?"),
+                            None => format!("use one of: {}", names.join(", ")),
+                        };
+                        out.push(
+                            Diagnostic::error(
+                                Some(loc.clone()),
+                                format!("`{name}` is not a series of this plot"),
+                            )
+                            .with_hint(hint),
+                        );
+                    }
+                }
+            }
+            // Markers and guides sit at x, so they share the control's unit.
+            let over_dim = model.slot(&c.over).map(|s| model.dims[s]);
+            let ats = c
+                .markers
+                .iter()
+                .map(|mk| (&mk.at, &mk.at_loc))
+                .chain(c.guides.iter().map(|g| (&g.at, &g.at_loc)));
+            for (name, loc) in ats {
+                if let (Some(s), Some(d)) = (model.slot(name), over_dim) {
+                    if model.dims[s] != d {
+                        out.push(
+                            Diagnostic::error(
+                                Some(loc.clone()),
+                                format!(
+                                    "`{name}` is {} but the x axis (`{}`) is {}",
+                                    model.dims[s].describe(),
+                                    c.over,
+                                    d.describe()
+                                ),
+                            )
+                            .with_hint("a marker or guide sits at an x value: name a value of the x axis's kind"),
+                        );
+                    }
+                }
+            }
+        }
+        PlotDetail::Gauge {
+            value,
+            min,
+            max,
+            bands,
+            range_loc,
+            ..
+        } => {
+            if let Some(s) = model.slot(value) {
+                let d = model.dims[s];
+                let all = [min, max].into_iter().chain(bands.iter().map(|(q, _)| q));
+                if all.into_iter().any(|q| q.dim != d) {
+                    out.push(
+                        Diagnostic::error(
+                            Some(range_loc.clone()),
+                            format!("the gauge's ends and bands must be {}, like `{value}`", d.describe()),
+                        )
+                        .with_hint("write them in the value's unit, e.g. `min: 0%` and `max: 100%`"),
+                    );
+                }
+            }
+            if !(max.value > min.value) {
+                out.push(
+                    Diagnostic::error(Some(range_loc.clone()), "the gauge's `max` must be above its `min`")
+                        .with_hint("swap them, or widen the range"),
+                );
+            }
+        }
+        _ => {}
+    }
+    out
 }
 
 /// The mode a task's answer is evaluated in.
@@ -491,9 +695,8 @@ pub fn plan(m: &Mission, model: &Model) -> (Plan, Diagnostics) {
                     hidden.extend(levels.iter().filter_map(|l| l.when.as_deref()));
                 }
                 Instrument::Plot(p) => {
-                    for s in &p.series {
-                        named.push((&s.value, &s.loc));
-                    }
+                    named.extend(plot_names(p));
+                    diags_extend(&mut diags, check_plot(m, model, p));
                 }
                 Instrument::Banner { when, .. } => hidden.push(when),
                 Instrument::Badges(list) => hidden.extend(list.iter().map(|b| b.ok.as_str())),
@@ -517,15 +720,15 @@ pub fn plan(m: &Mission, model: &Model) -> (Plan, Diagnostics) {
             }
             if let Instrument::Plot(p) = inst {
                 if let Some(want) = display_dim(&p.display.unit) {
-                    for s in &p.series {
-                        if let Some(slot) = model.slot(&s.value) {
+                    for (value, loc) in plot_values(p) {
+                        if let Some(slot) = model.slot(value) {
                             if model.dims[slot] != want {
                                 diags.push(
                                     Diagnostic::error(
-                                        Some(s.loc.clone()),
+                                        Some(loc.clone()),
                                         format!(
-                                            "series `{}` is {} but the plot's unit shows {}",
-                                            s.value,
+                                            "`{}` is {} but the plot's unit shows {}",
+                                            value,
                                             model.dims[slot].describe(),
                                             want.describe()
                                         ),

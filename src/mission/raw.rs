@@ -374,18 +374,107 @@ pub struct RawLevel {
 pub struct RawPlot {
     pub kind: S<String>,
     pub title: S<String>,
-    pub unit: S<String>,
+    pub unit: Option<S<String>>,
     pub axis: Option<S<String>>,
     pub digits: Option<S<u8>>,
-    pub series: S<Vec<RawSeries>>,
+    pub series: Option<S<Vec<RawSeries>>>,
+    // Curves and saturation plots.
+    pub over: Option<S<String>>,
+    pub per: Option<S<String>>,
+    pub samples: Option<S<u16>>,
+    pub x: Option<S<RawAxis>>,
+    pub y: Option<S<RawAxis>>,
+    pub markers: Option<S<Vec<RawMarker>>>,
+    pub guides: Option<S<Vec<RawGuide>>>,
+    // Gauges.
+    pub value: Option<S<String>>,
+    pub min: Option<S<Scalar>>,
+    pub max: Option<S<Scalar>>,
+    pub bands: Option<S<Vec<RawBand>>>,
+    // Radars.
+    pub axes: Option<S<Vec<S<String>>>>,
+    pub scale: Option<S<String>>,
+    // Waterfalls.
+    pub total: Option<S<RawTotal>>,
+    // Sankey diagrams.
+    pub nodes: Option<S<Vec<RawNode>>>,
+    pub flows: Option<S<Vec<RawFlow>>>,
 }
 
-/// One bar or segment of a plot.
+/// One bar or segment of a plot, one line of a curves plot, or one polygon
+/// of a radar (`values`, one per axis).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSeries {
-    pub value: S<String>,
+    pub value: Option<S<String>>,
+    pub values: Option<S<Vec<S<String>>>>,
+    pub label: Option<S<String>>,
+    pub tone: Option<S<String>>,
+    pub dashed: Option<S<bool>>,
+}
+
+/// An axis of a curves plot.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAxis {
+    pub label: Option<S<String>>,
+    pub unit: Option<S<String>>,
+    pub digits: Option<S<u8>>,
+    pub scale: Option<S<String>>,
+}
+
+/// A point on a curve at a model value.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMarker {
+    pub at: S<String>,
+    pub series: Option<S<String>>,
     pub label: S<String>,
+    pub kind: Option<S<String>>,
+    pub tone: Option<S<String>>,
+}
+
+/// A vertical line at a model value.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGuide {
+    pub at: S<String>,
+    pub label: S<String>,
+    pub tone: Option<S<String>>,
+}
+
+/// A coloured band of a gauge, up to `to`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBand {
+    pub to: S<Scalar>,
+    pub tone: S<String>,
+}
+
+/// The total bar of a waterfall.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTotal {
+    pub label: S<String>,
+}
+
+/// A node of a Sankey diagram.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNode {
+    pub id: S<String>,
+    pub label: S<String>,
+    pub column: S<u8>,
+    pub tone: Option<S<String>>,
+}
+
+/// A flow of a Sankey diagram.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFlow {
+    pub from: S<String>,
+    pub to: S<String>,
+    pub value: S<String>,
     pub tone: Option<S<String>>,
 }
 

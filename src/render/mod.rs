@@ -8,6 +8,8 @@
 //! arrays. The HTML is written at the default state of the first track, so
 //! the page reads right before any script runs.
 
+mod figures;
+
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::format::{show, Shown};
@@ -41,13 +43,13 @@ pub struct Lab<'a> {
     pub sweep: &'a Sweep,
 }
 
-const INDEX_TEMPLATE: &str = include_str!("../templates/index.html");
-const LAB_TEMPLATE: &str = include_str!("../templates/lab.html");
-const CONSTANTS_TEMPLATE: &str = include_str!("../templates/constants.html");
-const MACROS_TEMPLATE: &str = include_str!("../templates/macros.html");
-const BASE_TEMPLATE: &str = include_str!("../templates/base.html");
-const THEME_CSS: &str = include_str!("../theme/labgen.css");
-const THEME_JS: &str = include_str!("../theme/labgen.js");
+const INDEX_TEMPLATE: &str = include_str!("../../templates/index.html");
+const LAB_TEMPLATE: &str = include_str!("../../templates/lab.html");
+const CONSTANTS_TEMPLATE: &str = include_str!("../../templates/constants.html");
+const MACROS_TEMPLATE: &str = include_str!("../../templates/macros.html");
+const BASE_TEMPLATE: &str = include_str!("../../templates/base.html");
+const THEME_CSS: &str = include_str!("../../theme/labgen.css");
+const THEME_JS: &str = include_str!("../../theme/labgen.js");
 
 /// The appendix page listing the book's shared constants and their sources.
 pub const CONSTANTS_FILE: &str = "constants.html";
@@ -747,6 +749,9 @@ fn axis_text(p: &PlotSpec, unit_label: &str) -> String {
 
 /// The plot cells (SVG and data table) of one plot over its grid.
 fn plot_cells(cells: &mut Cells, p: &PlotSpec) -> Result<Value, Diagnostics> {
+    if !matches!(p.kind, PlotKind::Timeline | PlotKind::Bars) {
+        return figures::chart_cells(cells, p);
+    }
     let mission = cells.lab.mission;
     let mut axes = cells.text_axes(&p.title);
     let mut tables = Vec::new();
@@ -785,7 +790,7 @@ fn plot_cells(cells: &mut Cells, p: &PlotSpec) -> Result<Value, Diagnostics> {
         let plot = plots::Plot {
             kind: match p.kind {
                 PlotKind::Timeline => plots::PlotKind::Timeline,
-                PlotKind::Bars => plots::PlotKind::Bars,
+                _ => plots::PlotKind::Bars,
             },
             title: title.clone(),
             axis_label: axis_text(p, &unit_label),
