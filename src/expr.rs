@@ -1439,11 +1439,7 @@ impl Expr {
                 )?;
                 Ok(Dim::DIMENSIONLESS)
             }
-            Func::Floor
-            | Func::Ceil
-            | Func::Round
-            | Func::NormalCdf
-            | Func::Kolmogorov => {
+            Func::Floor | Func::Ceil | Func::Round | Func::NormalCdf | Func::Kolmogorov => {
                 let (e, d) = arg(0)?;
                 require_dimensionless(
                     e,

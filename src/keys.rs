@@ -846,7 +846,9 @@ fn answer_table<'a>(
                             name: None,
                             unit: String::new(),
                         },
-                        cell: Cell::Banner { table: live(&b.ok)? },
+                        cell: Cell::Banner {
+                            table: live(&b.ok)?,
+                        },
                     });
                 }
             }

@@ -9,9 +9,9 @@
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Location};
 use crate::expr::{self, Compiled, Expr};
 use crate::format::display_dim;
+use crate::mission::{ControlKind, Goal};
 use crate::mission::{Mission, Source};
 use crate::units::Dim;
-use crate::mission::{ControlKind, Goal};
 use std::collections::{BTreeSet, HashMap};
 
 /// How one formula slot is filled.
@@ -186,7 +186,8 @@ impl Model {
                 let lo = s.grid.iter().copied().fold(f64::INFINITY, f64::min);
                 let hi = s.grid.iter().copied().fold(f64::NEG_INFINITY, f64::max);
                 let log = lo > 0.0 && hi / lo > 100.0;
-                let (to, from): (fn(f64) -> f64, fn(f64) -> f64) = if log {
+                type Map = fn(f64) -> f64;
+                let (to, from): (Map, Map) = if log {
                     (f64::ln, f64::exp)
                 } else {
                     (|x| x, |u| u)

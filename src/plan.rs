@@ -10,8 +10,8 @@ use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Location};
 use crate::format::display_dim;
 use crate::format::DisplayUnit;
 use crate::mission::{
-    ClaimKind, ControlKind, Display, Instrument, Mission, PlotDetail, PlotSpec, Task, TaskTolerance,
-    Text,
+    ClaimKind, ControlKind, Display, Instrument, Mission, PlotDetail, PlotSpec, Task,
+    TaskTolerance, Text,
 };
 use crate::model::{Model, Slot};
 use crate::sweep::{Mode, Request};
@@ -201,7 +201,10 @@ fn check_plot(m: &Mission, model: &Model, p: &PlotSpec) -> Vec<Diagnostic> {
                             .with_hint("sweep a slider, and draw a select's options as lines with `per` on a `saturation` plot"),
                         );
                     }
-                    if matches!(c.x_display.unit, DisplayUnit::Duration | DisplayUnit::Data) {
+                    if !matches!(m.controls[k].kind, ControlKind::Slider { .. }) {
+                        // Reported above; its unit says nothing more.
+                    } else if matches!(c.x_display.unit, DisplayUnit::Duration | DisplayUnit::Data)
+                    {
                         out.push(
                             Diagnostic::error(
                                 c.x_unit_loc.clone().or(Some(c.over_loc.clone())),
@@ -234,7 +237,9 @@ fn check_plot(m: &Mission, model: &Model, p: &PlotSpec) -> Vec<Diagnostic> {
                     Ok(k) if matches!(m.controls[k].kind, ControlKind::Slider { .. }) => out.push(
                         Diagnostic::error(
                             Some(loc.clone()),
-                            format!("`{per}` is a slider; `per` draws one line per option of a select"),
+                            format!(
+                                "`{per}` is a slider; `per` draws one line per option of a select"
+                            ),
                         )
                         .with_hint("use a `select` control for `per`"),
                     ),
@@ -301,16 +306,24 @@ fn check_plot(m: &Mission, model: &Model, p: &PlotSpec) -> Vec<Diagnostic> {
                     out.push(
                         Diagnostic::error(
                             Some(range_loc.clone()),
-                            format!("the gauge's ends and bands must be {}, like `{value}`", d.describe()),
+                            format!(
+                                "the gauge's ends and bands must be {}, like `{value}`",
+                                d.describe()
+                            ),
                         )
-                        .with_hint("write them in the value's unit, e.g. `min: 0%` and `max: 100%`"),
+                        .with_hint(
+                            "write them in the value's unit, e.g. `min: 0%` and `max: 100%`",
+                        ),
                     );
                 }
             }
-            if !(max.value > min.value) {
+            if max.value.partial_cmp(&min.value) != Some(std::cmp::Ordering::Greater) {
                 out.push(
-                    Diagnostic::error(Some(range_loc.clone()), "the gauge's `max` must be above its `min`")
-                        .with_hint("swap them, or widen the range"),
+                    Diagnostic::error(
+                        Some(range_loc.clone()),
+                        "the gauge's `max` must be above its `min`",
+                    )
+                    .with_hint("swap them, or widen the range"),
                 );
             }
         }
@@ -327,7 +340,9 @@ pub fn task_mode(t: &Task) -> Mode {
 /// How a task's answer is shown and typed: the task's unit, else the
 /// answer's own display unit.
 pub fn task_display<'a>(m: &'a Mission, model: &Model, t: &'a Task, slot: usize) -> &'a Display {
-    t.display.as_ref().unwrap_or_else(|| display_of(m, model, slot))
+    t.display
+        .as_ref()
+        .unwrap_or_else(|| display_of(m, model, slot))
 }
 
 /// The unit and tolerance checks of a task whose answer is `slot`.

@@ -370,10 +370,10 @@ fn non_finite(
     } else {
         "infinite (division by zero?)"
     };
-    let state = if state.is_empty() {
-        "the default state".to_string()
+    let when = if state.is_empty() {
+        "at the default settings".to_string()
     } else {
-        state.join(", ")
+        format!("when {}", state.join(", "))
     };
     let shown = if name.starts_with("__") {
         "condition".to_string()
@@ -387,16 +387,27 @@ fn non_finite(
                 .iter()
                 .find(|c| c.id == search.over)
                 .and_then(|c| Some((c.positions.first()?, c.positions.last()?)))
-                .map_or_else(String::new, |(a, b)| format!(" from {} to {}", a.label, b.label));
+                .map_or_else(String::new, |(a, b)| {
+                    format!(" from {} to {}", a.label, b.label)
+                });
             let found = match search.goal {
-                Goal::Solve => format!("no value of `{}`{range} makes `{}` hold", search.over, search.text),
-                Goal::First => format!("no position of `{}`{range} makes `{}` true", search.over, search.text),
-                Goal::Minimize | Goal::Maximize => format!("`{}` is not a number anywhere between the ends of `{}`", search.text, search.over),
+                Goal::Solve => format!(
+                    "no value of `{}`{range} makes `{}` hold",
+                    search.over, search.text
+                ),
+                Goal::First => format!(
+                    "no position of `{}`{range} makes `{}` true",
+                    search.over, search.text
+                ),
+                Goal::Minimize | Goal::Maximize => format!(
+                    "`{}` is not a number anywhere between the ends of `{}`",
+                    search.text, search.over
+                ),
             };
-            return Diagnostic::error(loc, format!("{shown} has no answer when {state}: {found}"))
+            return Diagnostic::error(loc, format!("{shown} has no answer {when}: {found}"))
                 .with_hint("widen the control's range, or change the goal so it has an answer in every state the book shows");
         }
     }
-    Diagnostic::error(loc, format!("{shown} is {what} when {state}"))
+    Diagnostic::error(loc, format!("{shown} is {what} {when}"))
         .with_hint("guard the expression (e.g. `max(x, 1 ms)` or `if(x > 0, a / x, 0)`) or narrow the control's range")
 }

@@ -64,7 +64,13 @@ fn compile(src: &str) -> (Mission, Model) {
 
 /// The value of `name` (in base units) for a track, at the defaults except
 /// `control` moved to `position`.
-fn value(m: &Mission, model: &Model, name: &str, track: usize, moved: Option<(&str, usize)>) -> f64 {
+fn value(
+    m: &Mission,
+    model: &Model,
+    name: &str,
+    track: usize,
+    moved: Option<(&str, usize)>,
+) -> f64 {
     let mut positions: Vec<usize> = m.controls.iter().map(|c| c.default).collect();
     if let Some((id, p)) = moved {
         let c = m.controls.iter().position(|c| c.id == id).unwrap();
@@ -89,7 +95,11 @@ fn minimize_finds_the_young_daly_interval() {
     // δ = 35 s and M = 4.4 h = 15,840 s give sqrt(1,108,800) s = 1,053.0 s,
     // about 17.5 minutes (not the hour a one-failure-per-hour reading gives).
     close(value(&m, &model, "tau_best", 0, None), 1_053.0, 1e-4);
-    close(value(&m, &model, "tau_best", 0, None), (2.0 * 35.0 * 15_840.0f64).sqrt(), 1e-7);
+    close(
+        value(&m, &model, "tau_best", 0, None),
+        (2.0 * 35.0 * 15_840.0f64).sqrt(),
+        1e-7,
+    );
     // 1,024 nodes: M = 15.47 s, τ = sqrt(2 × 35 × 15.47) = 32.9 s, below the
     // slider's 1-minute floor, so the best interval is the floor itself.
     close(value(&m, &model, "tau_best", 1, None), 60.0, 1e-9);
@@ -145,7 +155,10 @@ fn line_of(text: &str, needle: &str) -> usize {
 
 #[test]
 fn searching_over_a_formula_is_an_error() {
-    let src = MISSION.replace("over: interval, unit: min }\n  - { id: t_net", "over: waste, unit: min }\n  - { id: t_net");
+    let src = MISSION.replace(
+        "over: interval, unit: min }\n  - { id: t_net",
+        "over: waste, unit: min }\n  - { id: t_net",
+    );
     let line = line_of(&src, "over: waste");
     assert_eq!(
         errors(&src),

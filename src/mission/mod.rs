@@ -522,7 +522,7 @@ pub enum Instrument {
         levels: Vec<Level>,
     },
     /// A chart.
-    Plot(PlotSpec),
+    Plot(Box<PlotSpec>),
     /// A row of constraint pills, each green while its condition holds
     /// and red otherwise.
     Badges(Vec<Badge>),

@@ -324,7 +324,7 @@ pub struct RawSimulator {
 pub enum RawInstrument {
     Metric(RawMetric),
     Status(RawStatus),
-    Plot(RawPlot),
+    Plot(Box<RawPlot>),
     Banner(RawBanner),
     Badges(S<Vec<RawBadge>>),
 }

@@ -1191,7 +1191,10 @@ fn stakeholders(
                 if out.iter().any(|o| o.track == Some(k)) {
                     ctx.error(
                         t,
-                        format!("track `{}` has two stakeholder messages in this act", t.value),
+                        format!(
+                            "track `{}` has two stakeholder messages in this act",
+                            t.value
+                        ),
                         "keep one entry per track",
                     );
                     continue;
@@ -1296,7 +1299,7 @@ fn instrument(
                 levels,
             }
         }
-        raw::RawInstrument::Plot(p) => Instrument::Plot(plot(ctx, p)),
+        raw::RawInstrument::Plot(p) => Instrument::Plot(Box::new(plot(ctx, p))),
         raw::RawInstrument::Badges(list) => {
             if list.value.is_empty() {
                 ctx.error(
@@ -1336,16 +1339,39 @@ fn plot(ctx: &mut Ctx, p: &raw::RawPlot) -> PlotSpec {
                 Some(n) => format!("did you mean `{n}`?"),
                 None => format!("use one of: {}", names.join(", ")),
             };
-            ctx.error(&p.kind, format!("unknown plot kind `{}`", p.kind.value), hint);
-            PlotKind::Bars
+            ctx.error(
+                &p.kind,
+                format!("unknown plot kind `{}`", p.kind.value),
+                hint,
+            );
+            // Its other fields cannot be judged without a kind.
+            return PlotSpec {
+                kind: PlotKind::Bars,
+                title: ctx.text(&p.title),
+                display: ctx.display(None, None),
+                axis: String::new(),
+                series: Vec::new(),
+                detail: PlotDetail::Plain,
+                loc: ctx.loc(&p.kind),
+            };
         }
     };
     use PlotKind::*;
     // Which optional fields each kind takes.
     let fields: [(&str, bool, &[PlotKind]); 15] = [
-        ("unit", p.unit.is_some(), &[Timeline, Bars, Curves, Saturation, Gauge, Radar, Waterfall, Sankey]),
+        (
+            "unit",
+            p.unit.is_some(),
+            &[
+                Timeline, Bars, Curves, Saturation, Gauge, Radar, Waterfall, Sankey,
+            ],
+        ),
         ("axis", p.axis.is_some(), &[Timeline, Bars, Waterfall]),
-        ("series", p.series.is_some(), &[Timeline, Bars, Curves, Saturation, Radar, Waterfall]),
+        (
+            "series",
+            p.series.is_some(),
+            &[Timeline, Bars, Curves, Saturation, Radar, Waterfall],
+        ),
         ("over", p.over.is_some(), &[Curves, Saturation]),
         ("per", p.per.is_some(), &[Saturation]),
         ("samples", p.samples.is_some(), &[Curves, Saturation]),
@@ -1354,7 +1380,11 @@ fn plot(ctx: &mut Ctx, p: &raw::RawPlot) -> PlotSpec {
         ("markers", p.markers.is_some(), &[Curves, Saturation]),
         ("guides", p.guides.is_some(), &[Curves, Saturation]),
         ("value", p.value.is_some(), &[Gauge]),
-        ("min", p.min.is_some() || p.max.is_some() || p.bands.is_some(), &[Gauge]),
+        (
+            "min",
+            p.min.is_some() || p.max.is_some() || p.bands.is_some(),
+            &[Gauge],
+        ),
         ("axes", p.axes.is_some() || p.scale.is_some(), &[Radar]),
         ("total", p.total.is_some(), &[Waterfall]),
         ("nodes", p.nodes.is_some() || p.flows.is_some(), &[Sankey]),
@@ -1397,9 +1427,17 @@ fn plot(ctx: &mut Ctx, p: &raw::RawPlot) -> PlotSpec {
 
     // Series.
     let series_list: &[raw::RawSeries] = p.series.as_ref().map_or(&[], |s| &s.value);
-    if matches!(kind, Timeline | Bars | Curves | Saturation | Radar | Waterfall) {
+    if matches!(
+        kind,
+        Timeline | Bars | Curves | Saturation | Radar | Waterfall
+    ) {
         match &p.series {
-            None => need(ctx, false, "series", "series: [ { value: t_io, label: Storage } ]"),
+            None => need(
+                ctx,
+                false,
+                "series",
+                "series: [ { value: t_io, label: Storage } ]",
+            ),
             Some(s) if s.value.is_empty() => ctx.error(
                 s,
                 "a plot needs at least one series",
@@ -1427,7 +1465,10 @@ fn plot(ctx: &mut Ctx, p: &raw::RawPlot) -> PlotSpec {
                 if vs.value.len() != n {
                     ctx.error(
                         vs,
-                        format!("this series has {} values but the radar has {n} axes", vs.value.len()),
+                        format!(
+                            "this series has {} values but the radar has {n} axes",
+                            vs.value.len()
+                        ),
                         "give one value per axis, in the order of `axes`",
                     );
                 }
@@ -1436,15 +1477,21 @@ fn plot(ctx: &mut Ctx, p: &raw::RawPlot) -> PlotSpec {
             (Some(v), None, k) if k != Radar => v.value.clone(),
             (_, _, Radar) => {
                 ctx.diags.push(
-                    Diagnostic::error(Some(anchor.clone()), "a radar series needs `values` (one per axis), not `value`")
-                        .with_hint("write `values: [a, b, c]`"),
+                    Diagnostic::error(
+                        Some(anchor.clone()),
+                        "a radar series needs `values` (one per axis), not `value`",
+                    )
+                    .with_hint("write `values: [a, b, c]`"),
                 );
                 String::new()
             }
             _ => {
                 ctx.diags.push(
-                    Diagnostic::error(Some(anchor.clone()), "a series needs `value` (and `values` only on radars)")
-                        .with_hint("write `value: <formula>`"),
+                    Diagnostic::error(
+                        Some(anchor.clone()),
+                        "a series needs `value` (and `values` only on radars)",
+                    )
+                    .with_hint("write `value: <formula>`"),
                 );
                 String::new()
             }
@@ -1469,7 +1516,12 @@ fn plot(ctx: &mut Ctx, p: &raw::RawPlot) -> PlotSpec {
             values: s
                 .values
                 .as_ref()
-                .map(|vs| vs.value.iter().map(|v| (v.value.clone(), ctx.loc(v))).collect())
+                .map(|vs| {
+                    vs.value
+                        .iter()
+                        .map(|v| (v.value.clone(), ctx.loc(v)))
+                        .collect()
+                })
                 .unwrap_or_default(),
         });
     }
@@ -1478,7 +1530,11 @@ fn plot(ctx: &mut Ctx, p: &raw::RawPlot) -> PlotSpec {
         None | Some((_, "linear")) => false,
         Some((_, "log")) => true,
         Some((s, other)) => {
-            ctx.error(s, format!("unknown scale `{other}`"), "use `linear` or `log`");
+            ctx.error(
+                s,
+                format!("unknown scale `{other}`"),
+                "use `linear` or `log`",
+            );
             false
         }
     };
@@ -1494,7 +1550,11 @@ fn plot(ctx: &mut Ctx, p: &raw::RawPlot) -> PlotSpec {
             let samples = p.samples.as_ref().map_or(60, |s| usize::from(s.value));
             if let Some(s) = &p.samples {
                 if !(2..=400).contains(&s.value) {
-                    ctx.error(s, "`samples` must be between 2 and 400", "60 points draw a smooth line");
+                    ctx.error(
+                        s,
+                        "`samples` must be between 2 and 400",
+                        "60 points draw a smooth line",
+                    );
                 }
             }
             let markers = p
@@ -1513,7 +1573,11 @@ fn plot(ctx: &mut Ctx, p: &raw::RawPlot) -> PlotSpec {
                         Some((_, "optimum")) => MarkerStyle::Optimum,
                         Some((_, "crossover")) => MarkerStyle::Crossover,
                         Some((k, other)) => {
-                            ctx.error(k, format!("unknown marker kind `{other}`"), "use `optimum`, `crossover` or `point`");
+                            ctx.error(
+                                k,
+                                format!("unknown marker kind `{other}`"),
+                                "use `optimum`, `crossover` or `point`",
+                            );
                             MarkerStyle::Point
                         }
                     },
@@ -1535,10 +1599,16 @@ fn plot(ctx: &mut Ctx, p: &raw::RawPlot) -> PlotSpec {
                 .collect();
             PlotDetail::Curves(CurveSpec {
                 over: p.over.as_ref().map(|o| o.value.clone()).unwrap_or_default(),
-                over_loc: p.over.as_ref().map_or_else(|| ctx.loc(&p.kind), |o| ctx.loc(o)),
+                over_loc: p
+                    .over
+                    .as_ref()
+                    .map_or_else(|| ctx.loc(&p.kind), |o| ctx.loc(o)),
                 per: p.per.as_ref().map(|s| (s.value.clone(), ctx.loc(s))),
                 samples,
-                x_label: x.and_then(|x| x.label.as_ref()).map(|l| l.value.clone()).unwrap_or_default(),
+                x_label: x
+                    .and_then(|x| x.label.as_ref())
+                    .map(|l| l.value.clone())
+                    .unwrap_or_default(),
                 x_display: ctx.display(x_unit, x.and_then(|x| x.digits.as_ref())),
                 x_unit_loc: x_unit.map(|u| ctx.loc(u)),
                 x_log: scale(ctx, x.and_then(|x| x.scale.as_ref())),
@@ -1549,8 +1619,15 @@ fn plot(ctx: &mut Ctx, p: &raw::RawPlot) -> PlotSpec {
         }
         Gauge => {
             need(ctx, p.value.is_some(), "value", "value: gpu_idle");
-            need(ctx, p.min.is_some() && p.max.is_some(), "min` and `max", "min: 0%");
-            let q = |ctx: &mut Ctx, s: &Option<S<Scalar>>| s.as_ref().and_then(|s| ctx.quantity(s, unit));
+            need(
+                ctx,
+                p.min.is_some() && p.max.is_some(),
+                "min` and `max",
+                "min: 0%",
+            );
+            let q = |ctx: &mut Ctx, s: &Option<S<Scalar>>| {
+                s.as_ref().and_then(|s| ctx.quantity(s, unit))
+            };
             let min = q(ctx, &p.min);
             let max = q(ctx, &p.max);
             let mut bands = Vec::new();
@@ -1559,14 +1636,30 @@ fn plot(ctx: &mut Ctx, p: &raw::RawPlot) -> PlotSpec {
                     bands.push((to, tone(ctx, &b.tone)));
                 }
             }
-            let zero = Quantity { value: 0.0, dim: Dim::DIMENSIONLESS };
+            let zero = Quantity {
+                value: 0.0,
+                dim: Dim::DIMENSIONLESS,
+            };
             PlotDetail::Gauge {
-                value: p.value.as_ref().map(|v| v.value.clone()).unwrap_or_default(),
-                loc: p.value.as_ref().map_or_else(|| ctx.loc(&p.kind), |v| ctx.loc(v)),
+                value: p
+                    .value
+                    .as_ref()
+                    .map(|v| v.value.clone())
+                    .unwrap_or_default(),
+                loc: p
+                    .value
+                    .as_ref()
+                    .map_or_else(|| ctx.loc(&p.kind), |v| ctx.loc(v)),
                 min: min.unwrap_or(zero),
-                max: max.unwrap_or(Quantity { value: 1.0, dim: Dim::DIMENSIONLESS }),
+                max: max.unwrap_or(Quantity {
+                    value: 1.0,
+                    dim: Dim::DIMENSIONLESS,
+                }),
                 bands,
-                range_loc: p.min.as_ref().map_or_else(|| ctx.loc(&p.kind), |m| ctx.loc(m)),
+                range_loc: p
+                    .min
+                    .as_ref()
+                    .map_or_else(|| ctx.loc(&p.kind), |m| ctx.loc(m)),
             }
         }
         Radar => {
@@ -1578,7 +1671,11 @@ fn plot(ctx: &mut Ctx, p: &raw::RawPlot) -> PlotSpec {
                 .unwrap_or_default();
             if let Some(a) = &p.axes {
                 if !(3..=8).contains(&a.value.len()) {
-                    ctx.error(a, format!("a radar needs 3 to 8 axes, not {}", a.value.len()), "use bars for fewer than 3 values");
+                    ctx.error(
+                        a,
+                        format!("a radar needs 3 to 8 axes, not {}", a.value.len()),
+                        "use bars for fewer than 3 values",
+                    );
                 }
             }
             PlotDetail::Radar {
@@ -1590,11 +1687,20 @@ fn plot(ctx: &mut Ctx, p: &raw::RawPlot) -> PlotSpec {
             total: p.total.as_ref().map(|t| t.value.label.value.clone()),
         },
         Sankey => {
-            need(ctx, p.nodes.is_some() && p.flows.is_some(), "nodes` and `flows", "nodes: [ { id: s3, label: S3, column: 0 } ]");
+            need(
+                ctx,
+                p.nodes.is_some() && p.flows.is_some(),
+                "nodes` and `flows",
+                "nodes: [ { id: s3, label: S3, column: 0 } ]",
+            );
             let mut nodes: Vec<(String, NodeSpec)> = Vec::new();
             for n in p.nodes.as_ref().map(|n| &n.value[..]).unwrap_or(&[]) {
                 if nodes.iter().any(|(id, _)| *id == n.id.value) {
-                    ctx.error(&n.id, format!("two nodes are called `{}`", n.id.value), "give each node its own id");
+                    ctx.error(
+                        &n.id,
+                        format!("two nodes are called `{}`", n.id.value),
+                        "give each node its own id",
+                    );
                     continue;
                 }
                 nodes.push((
@@ -1611,10 +1717,11 @@ fn plot(ctx: &mut Ctx, p: &raw::RawPlot) -> PlotSpec {
                 let end = |ctx: &mut Ctx, s: &S<String>| {
                     let found = nodes.iter().position(|(id, _)| *id == s.value);
                     if found.is_none() {
-                        let hint = match did_you_mean(&s.value, nodes.iter().map(|(id, _)| id.as_str())) {
-                            Some(n) => format!("did you mean `{n}`?"),
-                            None => "declare it under `nodes:`".to_string(),
-                        };
+                        let hint =
+                            match did_you_mean(&s.value, nodes.iter().map(|(id, _)| id.as_str())) {
+                                Some(n) => format!("did you mean `{n}`?"),
+                                None => "declare it under `nodes:`".to_string(),
+                            };
                         ctx.error(s, format!("unknown node `{}`", s.value), hint);
                     }
                     found
@@ -1622,7 +1729,11 @@ fn plot(ctx: &mut Ctx, p: &raw::RawPlot) -> PlotSpec {
                 let (from, to) = (end(ctx, &f.from), end(ctx, &f.to));
                 if let (Some(from), Some(to)) = (from, to) {
                     if nodes[from].1.column >= nodes[to].1.column {
-                        ctx.error(&f.to, "a flow must go to a node in a later column", "flows run left to right: give `to` a larger `column`");
+                        ctx.error(
+                            &f.to,
+                            "a flow must go to a node in a later column",
+                            "flows run left to right: give `to` a larger `column`",
+                        );
                     }
                     flows.push(FlowSpec {
                         from,

@@ -14,11 +14,11 @@
 
 use super::{escape, internal, tone_of, union, Cells, SERIES_TONES};
 use crate::charts::{self, Chart};
+use crate::diag::Diagnostics;
 use crate::format::{show, DisplayUnit};
 use crate::mission::{CurveSpec, Display, MarkerStyle, PlotDetail, PlotKind, PlotSpec, Text};
 use crate::plots;
 use crate::sweep::Axis;
-use crate::diag::Diagnostics;
 use serde_json::{json, Value};
 
 /// Rows of a curve's data table: evenly spaced samples, ends included.
@@ -61,12 +61,15 @@ pub(super) fn chart_cells(cells: &mut Cells, p: &PlotSpec) -> Result<Value, Diag
     // The grid: every value the chart reads, except the controls a curve
     // sweeps itself (its x control, and `per`).
     let swept: Vec<Axis> = match &p.detail {
-        PlotDetail::Curves(c) => [Some(c.over.as_str()), c.per.as_ref().map(|(n, _)| n.as_str())]
-            .into_iter()
-            .flatten()
-            .filter_map(control_of)
-            .map(Axis::Control)
-            .collect(),
+        PlotDetail::Curves(c) => [
+            Some(c.over.as_str()),
+            c.per.as_ref().map(|(n, _)| n.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(control_of)
+        .map(Axis::Control)
+        .collect(),
         _ => Vec::new(),
     };
     let mut axes = cells.text_axes(&p.title);
@@ -82,13 +85,20 @@ pub(super) fn chart_cells(cells: &mut Cells, p: &PlotSpec) -> Result<Value, Diag
     let mut labels: Vec<&Text> = Vec::new();
     match &p.detail {
         PlotDetail::Curves(c) => {
-            for name in c.markers.iter().map(|k| &k.at).chain(c.guides.iter().map(|g| &g.at)) {
+            for name in c
+                .markers
+                .iter()
+                .map(|k| &k.at)
+                .chain(c.guides.iter().map(|g| &g.at))
+            {
                 axes.extend(cells.live_table(name)?.axes.iter().copied());
             }
             labels.extend(c.markers.iter().map(|k| &k.label));
             labels.extend(c.guides.iter().map(|g| &g.label));
         }
-        PlotDetail::Gauge { value, .. } => axes.extend(cells.live_table(value)?.axes.iter().copied()),
+        PlotDetail::Gauge { value, .. } => {
+            axes.extend(cells.live_table(value)?.axes.iter().copied())
+        }
         PlotDetail::Sankey { flows, .. } => {
             for f in flows {
                 axes.extend(cells.live_table(&f.value)?.axes.iter().copied());
@@ -111,7 +121,9 @@ pub(super) fn chart_cells(cells: &mut Cells, p: &PlotSpec) -> Result<Value, Diag
             PlotDetail::Radar { .. } => radar(cells, p, &title, *track, pos)?,
             PlotDetail::Waterfall { .. } => waterfall(cells, p, &title, *track, pos)?,
             PlotDetail::Sankey { .. } => sankey(cells, p, &title, *track, pos)?,
-            PlotDetail::Plain => return Err(internal(format!("{} drawn as a figure", p.kind.name()))),
+            PlotDetail::Plain => {
+                return Err(internal(format!("{} drawn as a figure", p.kind.name())))
+            }
         };
         drawn.push(d);
     }
@@ -172,7 +184,10 @@ fn fix_scales(drawn: &mut [&mut Drawn]) {
     for d in drawn.iter() {
         match &d.chart {
             Chart::Curves(c) => {
-                let (xl, yl) = (c.x.scale == charts::Scale::Log, c.y.scale == charts::Scale::Log);
+                let (xl, yl) = (
+                    c.x.scale == charts::Scale::Log,
+                    c.y.scale == charts::Scale::Log,
+                );
                 for (px, py) in c.series.iter().flat_map(|s| s.points.iter()) {
                     widen(&mut x, *px, xl);
                     widen(&mut y, *py, yl);
@@ -182,7 +197,10 @@ fn fix_scales(drawn: &mut [&mut Drawn]) {
                 }
             }
             Chart::Saturation(s) => {
-                let (xl, yl) = (s.x.scale == charts::Scale::Log, s.y.scale == charts::Scale::Log);
+                let (xl, yl) = (
+                    s.x.scale == charts::Scale::Log,
+                    s.y.scale == charts::Scale::Log,
+                );
                 for (px, py) in s.curves.iter().flat_map(|c| c.points.iter()) {
                     widen(&mut x, *px, xl);
                     widen(&mut y, *py, yl);
@@ -276,13 +294,21 @@ fn curves(
     let y_unit = unit_label(&p.display);
     let x_axis = |label: &str| charts::Axis {
         label: titled(label, &x_unit),
-        scale: if c.x_log { charts::Scale::Log } else { charts::Scale::Linear },
+        scale: if c.x_log {
+            charts::Scale::Log
+        } else {
+            charts::Scale::Linear
+        },
         tick_suffix: String::new(),
         range: None,
     };
     let y_axis = charts::Axis {
         label: titled(&p.axis, &y_unit),
-        scale: if c.y_log { charts::Scale::Log } else { charts::Scale::Linear },
+        scale: if c.y_log {
+            charts::Scale::Log
+        } else {
+            charts::Scale::Linear
+        },
         tick_suffix: String::new(),
         range: None,
     };
@@ -297,13 +323,22 @@ fn curves(
         .and_then(|(name, _)| m.controls.iter().position(|k| k.id == *name));
     match per {
         Some(k) => {
-            let s = p.series.first().ok_or_else(|| internal("saturation without series".into()))?;
+            let s = p
+                .series
+                .first()
+                .ok_or_else(|| internal("saturation without series".into()))?;
             for (i, option) in m.controls[k].positions.iter().enumerate() {
                 let mut at_option = pos.to_vec();
                 at_option[k] = i;
                 let ys = xs
                     .iter()
-                    .map(|&x| read(cells, &at(cells, track, &at_option, Some((over, x))), &s.value))
+                    .map(|&x| {
+                        read(
+                            cells,
+                            &at(cells, track, &at_option, Some((over, x))),
+                            &s.value,
+                        )
+                    })
                     .collect::<Result<Vec<_>, _>>()?;
                 lines.push((
                     option.label.clone(),
@@ -325,7 +360,9 @@ fn curves(
                     .collect::<Result<Vec<_>, _>>()?;
                 lines.push((
                     s.label.clone(),
-                    s.tone.map(tone_of).unwrap_or(SERIES_TONES[k % SERIES_TONES.len()]),
+                    s.tone
+                        .map(tone_of)
+                        .unwrap_or(SERIES_TONES[k % SERIES_TONES.len()]),
                     s.dashed,
                     ys,
                 ));
@@ -344,8 +381,15 @@ fn curves(
             .as_ref()
             .and_then(|(name, _)| p.series.iter().position(|s| s.value == *name))
             .unwrap_or(0);
-        let series = p.series.get(k).ok_or_else(|| internal("marker without series".into()))?;
-        let y = read(cells, &at(cells, track, pos, Some((over, x))), &series.value)?;
+        let series = p
+            .series
+            .get(k)
+            .ok_or_else(|| internal("marker without series".into()))?;
+        let y = read(
+            cells,
+            &at(cells, track, pos, Some((over, x))),
+            &series.value,
+        )?;
         let label = cells.plain_at(&mk.label, track, pos);
         marked_rows.push((label.clone(), x_text(x), y_text(y)));
         markers.push(charts::Marker {
@@ -357,7 +401,10 @@ fn curves(
                 MarkerStyle::Crossover => charts::MarkerKind::Crossover,
                 MarkerStyle::Point => charts::MarkerKind::Saturation,
             },
-            tone: mk.tone.map(tone_of).unwrap_or(lines.get(k).map_or(plots::Tone::Info, |l| l.1)),
+            tone: mk
+                .tone
+                .map(tone_of)
+                .unwrap_or(lines.get(k).map_or(plots::Tone::Info, |l| l.1)),
         });
     }
     let mut guides = Vec::new();
@@ -373,7 +420,14 @@ fn curves(
     }
 
     // The data table: the lines at evenly spaced samples, then the marks.
-    let x_head = titled(if c.x_label.is_empty() { &m.controls[over].label } else { &c.x_label }, "");
+    let x_head = titled(
+        if c.x_label.is_empty() {
+            &m.controls[over].label
+        } else {
+            &c.x_label
+        },
+        "",
+    );
     let mut table = format!(
         "<table class=\"plot-data\"><caption>{}</caption><thead><tr><th scope=\"col\">{}</th>",
         escape(title),
@@ -391,7 +445,10 @@ fn curves(
             continue;
         }
         last = i;
-        table.push_str(&format!("<tr><th scope=\"row\">{}</th>", escape(&x_text(xs[i]))));
+        table.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th>",
+            escape(&x_text(xs[i]))
+        ));
         for l in &lines {
             table.push_str(&format!("<td>{}</td>", escape(&y_text(l.3[i]))));
         }
@@ -404,7 +461,11 @@ fn curves(
             lines.len().max(1)
         ));
         for (label, x, y) in &marked_rows {
-            let at = if y.is_empty() { x.clone() } else { format!("{x}: {y}") };
+            let at = if y.is_empty() {
+                x.clone()
+            } else {
+                format!("{x}: {y}")
+            };
             table.push_str(&format!(
                 "<tr><th scope=\"row\">{}</th><td colspan=\"{}\">{}</td></tr>",
                 escape(label),
@@ -418,13 +479,21 @@ fn curves(
 
     let description = format!(
         "{title}. {} against {} from {} to {}.{}",
-        lines.iter().map(|l| l.0.as_str()).collect::<Vec<_>>().join(", "),
+        lines
+            .iter()
+            .map(|l| l.0.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
         x_head,
         x_text(lo),
         x_text(hi),
         marked_rows
             .iter()
-            .map(|(l, x, y)| if y.is_empty() { format!(" {l} at {x}.") } else { format!(" {l} at {x}, {y}.") })
+            .map(|(l, x, y)| if y.is_empty() {
+                format!(" {l} at {x}.")
+            } else {
+                format!(" {l} at {x}, {y}.")
+            })
             .collect::<String>()
     );
     let points = |ys: &[f64]| -> Vec<(f64, f64)> {
@@ -437,7 +506,11 @@ fn curves(
         Chart::Saturation(charts::Saturation {
             title: title.to_string(),
             description,
-            x: x_axis(if c.x_label.is_empty() { &m.controls[over].label } else { &c.x_label }),
+            x: x_axis(if c.x_label.is_empty() {
+                &m.controls[over].label
+            } else {
+                &c.x_label
+            }),
             y: y_axis,
             curves: lines
                 .iter()
@@ -454,7 +527,11 @@ fn curves(
         Chart::Curves(charts::Curves {
             title: title.to_string(),
             description,
-            x: x_axis(if c.x_label.is_empty() { &m.controls[over].label } else { &c.x_label }),
+            x: x_axis(if c.x_label.is_empty() {
+                &m.controls[over].label
+            } else {
+                &c.x_label
+            }),
             y: y_axis,
             series: lines
                 .iter()
@@ -491,7 +568,13 @@ fn single_table(title: &str, rows: &[(String, String)], head: (&str, &str)) -> S
     table
 }
 
-fn gauge(cells: &Cells, p: &PlotSpec, title: &str, track: usize, pos: &[usize]) -> Result<Drawn, Diagnostics> {
+fn gauge(
+    cells: &Cells,
+    p: &PlotSpec,
+    title: &str,
+    track: usize,
+    pos: &[usize],
+) -> Result<Drawn, Diagnostics> {
     let PlotDetail::Gauge {
         value,
         min,
@@ -521,7 +604,11 @@ fn gauge(cells: &Cells, p: &PlotSpec, title: &str, track: usize, pos: &[usize]) 
             from = to;
         }
     }
-    let row_label = if label.is_empty() { title.to_string() } else { label.clone() };
+    let row_label = if label.is_empty() {
+        title.to_string()
+    } else {
+        label.clone()
+    };
     let table = single_table(title, &[(row_label, shown.text.clone())], ("Value", "Now"));
     Ok(Drawn {
         chart: Chart::Gauge(charts::Gauge {
@@ -537,14 +624,24 @@ fn gauge(cells: &Cells, p: &PlotSpec, title: &str, track: usize, pos: &[usize]) 
             value: shown.number,
             value_text: shown.text,
             label,
-            tick_suffix: if matches!(unit, DisplayUnit::Percent) { "%".into() } else { String::new() },
+            tick_suffix: if matches!(unit, DisplayUnit::Percent) {
+                "%".into()
+            } else {
+                String::new()
+            },
             bands: out_bands,
         }),
         table,
     })
 }
 
-fn radar(cells: &Cells, p: &PlotSpec, title: &str, track: usize, pos: &[usize]) -> Result<Drawn, Diagnostics> {
+fn radar(
+    cells: &Cells,
+    p: &PlotSpec,
+    title: &str,
+    track: usize,
+    pos: &[usize],
+) -> Result<Drawn, Diagnostics> {
     let PlotDetail::Radar { axes, log } = &p.detail else {
         return Err(internal("radar without its detail".into()));
     };
@@ -563,7 +660,10 @@ fn radar(cells: &Cells, p: &PlotSpec, title: &str, track: usize, pos: &[usize]) 
         texts.push(row);
         series.push(charts::RadarSeries {
             label: s.label.clone(),
-            tone: s.tone.map(tone_of).unwrap_or(SERIES_TONES[k % SERIES_TONES.len()]),
+            tone: s
+                .tone
+                .map(tone_of)
+                .unwrap_or(SERIES_TONES[k % SERIES_TONES.len()]),
             values,
         });
     }
@@ -578,7 +678,10 @@ fn radar(cells: &Cells, p: &PlotSpec, title: &str, track: usize, pos: &[usize]) 
     for (i, a) in axes.iter().enumerate() {
         table.push_str(&format!("<tr><th scope=\"row\">{}</th>", escape(a)));
         for row in &texts {
-            table.push_str(&format!("<td>{}</td>", escape(row.get(i).map_or("", String::as_str))));
+            table.push_str(&format!(
+                "<td>{}</td>",
+                escape(row.get(i).map_or("", String::as_str))
+            ));
         }
         table.push_str("</tr>");
     }
@@ -591,7 +694,11 @@ fn radar(cells: &Cells, p: &PlotSpec, title: &str, track: usize, pos: &[usize]) 
             .map(|(s, row)| format!(
                 "{}: {}.",
                 s.label,
-                axes.iter().zip(row).map(|(a, v)| format!("{a} {v}")).collect::<Vec<_>>().join(", ")
+                axes.iter()
+                    .zip(row)
+                    .map(|(a, v)| format!("{a} {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))
             .collect::<Vec<_>>()
             .join(" ")
@@ -632,13 +739,22 @@ fn steps(cells: &Cells, p: &PlotSpec, values: &[f64]) -> Result<Vec<plots::Serie
                 label: s.label.clone(),
                 value: shown.number,
                 text: shown.text,
-                tone: s.tone.map(tone_of).unwrap_or(SERIES_TONES[k % SERIES_TONES.len()]),
+                tone: s
+                    .tone
+                    .map(tone_of)
+                    .unwrap_or(SERIES_TONES[k % SERIES_TONES.len()]),
             })
         })
         .collect()
 }
 
-fn waterfall(cells: &Cells, p: &PlotSpec, title: &str, track: usize, pos: &[usize]) -> Result<Drawn, Diagnostics> {
+fn waterfall(
+    cells: &Cells,
+    p: &PlotSpec,
+    title: &str,
+    track: usize,
+    pos: &[usize],
+) -> Result<Drawn, Diagnostics> {
     let PlotDetail::Waterfall { total } = &p.detail else {
         return Err(internal("waterfall without its detail".into()));
     };
@@ -652,7 +768,10 @@ fn waterfall(cells: &Cells, p: &PlotSpec, title: &str, track: usize, pos: &[usiz
         .iter()
         .sum();
     let sum_text = show(sum, &p.display.unit, p.display.digits).text;
-    let mut rows: Vec<(String, String)> = steps.iter().map(|s| (s.label.clone(), s.text.clone())).collect();
+    let mut rows: Vec<(String, String)> = steps
+        .iter()
+        .map(|s| (s.label.clone(), s.text.clone()))
+        .collect();
     if let Some(label) = total {
         rows.push((label.clone(), sum_text.clone()));
     }
@@ -663,7 +782,10 @@ fn waterfall(cells: &Cells, p: &PlotSpec, title: &str, track: usize, pos: &[usiz
             title: title.to_string(),
             description: format!(
                 "{title}. {}.",
-                rows.iter().map(|(l, v)| format!("{l}: {v}")).collect::<Vec<_>>().join("; ")
+                rows.iter()
+                    .map(|(l, v)| format!("{l}: {v}"))
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ),
             axis_label: titled(&p.axis, &unit),
             steps,
@@ -677,7 +799,13 @@ fn waterfall(cells: &Cells, p: &PlotSpec, title: &str, track: usize, pos: &[usiz
     })
 }
 
-fn sankey(cells: &Cells, p: &PlotSpec, title: &str, track: usize, pos: &[usize]) -> Result<Drawn, Diagnostics> {
+fn sankey(
+    cells: &Cells,
+    p: &PlotSpec,
+    title: &str,
+    track: usize,
+    pos: &[usize],
+) -> Result<Drawn, Diagnostics> {
     let PlotDetail::Sankey { nodes, flows } = &p.detail else {
         return Err(internal("sankey without its detail".into()));
     };
@@ -706,7 +834,10 @@ fn sankey(cells: &Cells, p: &PlotSpec, title: &str, track: usize, pos: &[usize])
             title: title.to_string(),
             description: format!(
                 "{title}. {}.",
-                rows.iter().map(|(l, v)| format!("{l}: {v}")).collect::<Vec<_>>().join("; ")
+                rows.iter()
+                    .map(|(l, v)| format!("{l}: {v}"))
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ),
             nodes: nodes
                 .iter()
