@@ -283,3 +283,45 @@ fn worked_example_latex_is_symbolic_then_substituted_then_the_result() {
         "\\begin{aligned}\nBW &= C = \\text{1 Gbps} = \\text{0.125 GB/s} \\\\\nT &= \\frac{D}{BW} = \\frac{\\text{50 TB}}{\\text{0.125 GB/s}} = \\text{400,000 s} \\approx \\text{4.6 days}\n\\end{aligned}"
     );
 }
+
+#[test]
+fn inline_math_in_prose_is_not_read_as_markdown() {
+    // `}_{` would open emphasis and `\,` is a Markdown escape: both must
+    // reach KaTeX as written.
+    let m = MISSION.replace(
+        "      latex: T = D / BW\n",
+        "      latex: T = D / BW\n      where: 'Here \\(R_{\\mathrm{a}}\\,x_{b} / W_{c}\\) and *this* is emphasis.'\n",
+    );
+    let page = Book::new(&m).page();
+    let i = page
+        .find("Here <span class=\"katex\"><math")
+        .expect("inline math rendered");
+    let para = &page[i..i + page[i..].find("</p>").unwrap()];
+    assert!(
+        para.contains("<annotation encoding=\"application/x-tex\">R_{\\mathrm{a}}\\,x_{b} / W_{c}</annotation>"),
+        "{para}"
+    );
+    assert!(para.contains("and <em>this</em> is emphasis."), "{para}");
+    assert_eq!(para.matches("<em>").count(), 1, "{para}");
+}
+
+#[test]
+fn a_percentage_tolerance_is_a_share_of_a_dimensionless_value() {
+    // The bandwidth ratio of the two tracks is 100; 1% of it is 1.
+    let m = MISSION.replace(
+        "  - { scenario: big, value: cost",
+        "  - { scenario: big, value: ratio, about: 100.9, within: 1% }\n  - { scenario: big, value: cost",
+    )
+    .replace(
+        "  - { id: cost,",
+        "  - { id: ratio, label: Ratio, expr: \"100 Gbps / cap * 100\", unit: \"\" }\n  - { id: cost,",
+    );
+    // 100 is within 1% of 100.9 on the fast track; on the slow track the
+    // ratio is 10,000 and the claim fails with the share it allowed.
+    let errors = Book::new(&m).errors();
+    assert!(
+        errors.contains("`ratio` is 10,000, expected 100.9 within 1%"),
+        "{errors}"
+    );
+    assert!(!errors.contains("track `fast`"), "{errors}");
+}

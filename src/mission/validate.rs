@@ -910,10 +910,12 @@ fn track_index(ctx: &mut Ctx, tracks: &[Track], declared: bool, t: &S<String>) -
 /// percentage of the expected value like `2%`.
 fn tolerance(ctx: &mut Ctx, w: &S<Scalar>, expected: Quantity) -> Option<f64> {
     let q = ctx.quantity(w, None)?;
-    if q.dim == expected.dim {
-        Some(q.value.abs())
-    } else if q.dim.is_dimensionless() && w.value.0.trim().ends_with('%') {
+    // A percentage is a share of `about`, even when the value itself is
+    // dimensionless (where `1%` would otherwise read as 0.01 absolute).
+    if w.value.0.trim().ends_with('%') {
         Some(q.value.abs() * expected.value.abs())
+    } else if q.dim == expected.dim {
+        Some(q.value.abs())
     } else {
         ctx.error(
             w,

@@ -253,6 +253,10 @@ struct Cells<'a> {
     fragment_ids: HashMap<String, usize>,
     /// Default positions per track.
     defaults: Vec<Vec<usize>>,
+    /// Inline math already rendered, kept out of the Markdown pass (which
+    /// would read `_{` and `\,` in its LaTeX annotation as Markdown) and put
+    /// back after it; prose holds placeholders meanwhile.
+    math: Vec<String>,
 }
 
 impl<'a> Cells<'a> {
@@ -264,6 +268,7 @@ impl<'a> Cells<'a> {
             fragments: Vec::new(),
             fragment_ids: HashMap::new(),
             defaults: sweep::track_defaults(lab.mission),
+            math: Vec::new(),
         }
     }
 
@@ -441,7 +446,7 @@ impl<'a> Cells<'a> {
 
     /// Replaces `\\( ... \\)` in a literal run with KaTeX's MathML, so
     /// symbol lists in prose typeset like the equations they explain.
-    fn inline_math(&self, t: &Text, s: &str) -> Result<String, Diagnostics> {
+    fn inline_math(&mut self, t: &Text, s: &str) -> Result<String, Diagnostics> {
         let mut out = String::with_capacity(s.len());
         let mut rest = s;
         while let Some(open) = rest.find("\\(") {
@@ -462,7 +467,8 @@ impl<'a> Cells<'a> {
                 );
                 d
             })?;
-            out.push_str(&html);
+            out.push_str(&format!("{MATH_OPEN}{}{MATH_CLOSE}", self.math.len()));
+            self.math.push(html);
             rest = &rest[close + 2..];
         }
         out.push_str(rest);
@@ -470,11 +476,45 @@ impl<'a> Cells<'a> {
     }
 
     fn block(&mut self, t: &Text, mode: Mode) -> Result<String, Diagnostics> {
-        Ok(text::markdown(&self.prose(t, mode)?))
+        let md = self.prose(t, mode)?;
+        Ok(self.unstash(text::markdown(&md)))
     }
 
     fn inline(&mut self, t: &Text, mode: Mode) -> Result<String, Diagnostics> {
-        Ok(text::markdown_inline(&self.prose(t, mode)?))
+        let md = self.prose(t, mode)?;
+        Ok(self.unstash(text::markdown_inline(&md)))
+    }
+
+    /// Puts the inline math stashed by [`Cells::inline_math`] back in place.
+    fn unstash(&mut self, html: String) -> String {
+        if self.math.is_empty() {
+            return html;
+        }
+        let mut out = String::with_capacity(html.len());
+        let mut rest = html.as_str();
+        while let Some(open) = rest.find(MATH_OPEN) {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + MATH_OPEN.len_utf8()..];
+            let Some(close) = after.find(MATH_CLOSE) else {
+                out.push_str(&rest[open..]);
+                rest = "";
+                break;
+            };
+            match after[..close]
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| self.math.get(i))
+            {
+                Some(m) => out.push_str(m),
+                None => out.push_str(
+                    &rest[open..open + MATH_OPEN.len_utf8() + close + MATH_CLOSE.len_utf8()],
+                ),
+            }
+            rest = &after[close + MATH_CLOSE.len_utf8()..];
+        }
+        out.push_str(rest);
+        self.math.clear();
+        out
     }
 
     fn opt_block(&mut self, t: &Option<Text>, mode: Mode) -> Result<Option<String>, Diagnostics> {
@@ -602,6 +642,11 @@ impl<'a> Cells<'a> {
         axes
     }
 }
+
+/// Brackets of an inline-math placeholder: private-use characters that no
+/// author types and Markdown passes through untouched.
+const MATH_OPEN: char = '\u{E000}';
+const MATH_CLOSE: char = '\u{E001}';
 
 /// A JSON number for a displayed value (JSON has no NaN).
 fn number(n: f64) -> Value {
