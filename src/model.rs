@@ -46,6 +46,9 @@ const SCAN_POINTS: usize = 96;
 /// Refinement steps after the scan (golden section or bisection); each
 /// shrinks the bracket by 0.618 or 0.5, far below display precision.
 const REFINE_STEPS: usize = 100;
+/// Refinement stops once the bracket is this small relative to the
+/// searched range: well below what any display shows.
+const REFINE_TOLERANCE: f64 = 1e-12;
 
 /// What a slot holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,6 +118,39 @@ impl Model {
         set: Option<(usize, f64)>,
         out: &mut [f64],
     ) {
+        self.eval_some(track, positions, set, None, out);
+    }
+
+    /// The program entries, in order, that computing `slots` needs: their
+    /// formulas and everything those use. A sweep of a few values then skips
+    /// the rest of the model (a costly search in another act, say).
+    pub fn needed(&self, slots: &[usize]) -> Vec<usize> {
+        let mut want = vec![false; self.slots.len()];
+        let mut stack: Vec<usize> = slots.to_vec();
+        while let Some(s) = stack.pop() {
+            if std::mem::replace(&mut want[s], true) {
+                continue;
+            }
+            if let Slot::Formula(f) = self.slots[s] {
+                stack.extend(self.direct_deps[f].iter().copied());
+            }
+        }
+        (0..self.program.len())
+            .filter(|&j| want[self.program[j].0])
+            .collect()
+    }
+
+    /// Like [`Model::eval_with`], running only the program entries `only`
+    /// (from [`Model::needed`]); the other formula slots keep whatever `out`
+    /// held.
+    pub fn eval_some(
+        &self,
+        track: usize,
+        positions: &[usize],
+        set: Option<(usize, f64)>,
+        only: Option<&[usize]>,
+        out: &mut [f64],
+    ) {
         let constants = &self.constants_by_track[track];
         out[..constants.len()].copy_from_slice(constants);
         let base = constants.len();
@@ -127,8 +163,17 @@ impl Model {
                 *x = v;
             }
         }
-        for j in 0..self.program.len() {
-            self.step(j, out);
+        match only {
+            Some(entries) => {
+                for &j in entries {
+                    self.step(j, out);
+                }
+            }
+            None => {
+                for j in 0..self.program.len() {
+                    self.step(j, out);
+                }
+            }
         }
     }
 
@@ -225,7 +270,11 @@ fn solve(f: &mut dyn FnMut(f64) -> f64, lo: f64, hi: f64) -> f64 {
         }
         if prev.1.is_finite() && v.is_finite() && (prev.1 < 0.0) != (v < 0.0) {
             let (mut a, mut b, fa) = (prev.0, u, prev.1);
+            let tiny = REFINE_TOLERANCE * (hi - lo).abs().max(f64::MIN_POSITIVE);
             for _ in 0..REFINE_STEPS {
+                if (b - a).abs() <= tiny {
+                    break;
+                }
                 let m = 0.5 * (a + b);
                 let fm = f(m);
                 if fm == 0.0 {
@@ -264,7 +313,11 @@ fn minimize(f: &mut dyn FnMut(f64) -> f64, lo: f64, hi: f64) -> f64 {
     let mut c = b - r * (b - a);
     let mut d = a + r * (b - a);
     let (mut fc, mut fd) = (f(c), f(d));
+    let tiny = REFINE_TOLERANCE * (hi - lo).abs().max(f64::MIN_POSITIVE);
     for _ in 0..REFINE_STEPS {
+        if (b - a).abs() <= tiny {
+            break;
+        }
         if fc <= fd {
             b = d;
             d = c;

@@ -221,6 +221,8 @@ pub fn run(mission: &Mission, model: &Model, requests: &[Request]) -> Result<Swe
                 })
                 .collect();
             let n: usize = shape.iter().product();
+            let slots: Vec<usize> = reqs.iter().map(|r| r.slot).collect();
+            let needed = model.needed(&slots);
             let columns: Vec<Vec<f64>> = (0..n)
                 .into_par_iter()
                 .with_min_len(64)
@@ -229,7 +231,7 @@ pub fn run(mission: &Mission, model: &Model, requests: &[Request]) -> Result<Swe
                     |(buf, digits), state| {
                         let (track, positions) =
                             decode(state, &axes, &shape, &defaults, fixed, digits);
-                        model.eval(track, &positions, buf);
+                        model.eval_some(track, &positions, None, Some(&needed), buf);
                         reqs.iter().map(|r| buf[r.slot]).collect::<Vec<f64>>()
                     },
                 )

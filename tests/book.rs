@@ -193,7 +193,10 @@ fn bundled_book_builds_without_warnings() {
         names,
         [
             "index.html",
+            "data-engineering-audit.html",
+            "data-factory.html",
             "data-gravity-trap.html",
+            "fleet-storage.html",
             "constants.html",
             "theme/labgen.css",
             "theme/labgen.js"

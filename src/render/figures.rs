@@ -111,6 +111,13 @@ pub(super) fn chart_cells(cells: &mut Cells, p: &PlotSpec) -> Result<Value, Diag
     }
     let axes = union(axes);
     let states = cells.states(&axes);
+    // Evaluate only what this chart reads, not the whole model, at each
+    // of its (many) sample points.
+    let slots: Vec<usize> = crate::plan::plot_names(p)
+        .iter()
+        .filter_map(|(n, _)| lab.model.slot(n))
+        .collect();
+    cells.chart_entries = lab.model.needed(&slots);
 
     let mut drawn = Vec::with_capacity(states.len());
     for (track, pos) in &states {
@@ -242,7 +249,7 @@ fn fix_scales(drawn: &mut [&mut Drawn]) {
 fn at(cells: &Cells, track: usize, pos: &[usize], set: Option<(usize, f64)>) -> Vec<f64> {
     let model = cells.lab.model;
     let mut out = vec![0.0; model.len()];
-    model.eval_with(track, pos, set, &mut out);
+    model.eval_some(track, pos, set, Some(&cells.chart_entries), &mut out);
     out
 }
 

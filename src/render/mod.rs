@@ -257,6 +257,8 @@ struct Cells<'a> {
     /// would read `_{` and `\,` in its LaTeX annotation as Markdown) and put
     /// back after it; prose holds placeholders meanwhile.
     math: Vec<String>,
+    /// The model entries the chart being drawn needs (see figures.rs).
+    chart_entries: Vec<usize>,
 }
 
 impl<'a> Cells<'a> {
@@ -269,6 +271,7 @@ impl<'a> Cells<'a> {
             fragment_ids: HashMap::new(),
             defaults: sweep::track_defaults(lab.mission),
             math: Vec::new(),
+            chart_entries: Vec::new(),
         }
     }
 
