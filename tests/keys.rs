@@ -55,7 +55,7 @@ fn answers(build: &labgen::Build) -> Value {
 
 /// The numeric item `id` of the bundled lab on `track`.
 fn item<'a>(key: &'a Value, id: &str, track: &str) -> &'a Value {
-    key["labs"][gravity(&key)]["numeric"]
+    key["labs"][gravity(key)]["numeric"]
         .as_array()
         .unwrap()
         .iter()
@@ -65,7 +65,7 @@ fn item<'a>(key: &'a Value, id: &str, track: &str) -> &'a Value {
 
 /// The question `id` of the bundled lab.
 fn question<'a>(key: &'a Value, id: &str) -> &'a Value {
-    key["labs"][gravity(&key)]["questions"]
+    key["labs"][gravity(key)]["questions"]
         .as_array()
         .unwrap()
         .iter()
