@@ -29,11 +29,34 @@
 //!   alone when it does not), and each has `role="img"` and a `<title>`;
 //! * the page throws no script error.
 //!
+//! A second test, `every_lab_page_works_in_every_track`, opens every lab page
+//! of the same build in turn. It locks every prediction, then on every track
+//! moves every simulator control through every one of its positions, one
+//! control at a time with the others at the track's defaults (selects by
+//! `change`, sliders by `input`, toggles by a click), and reads the whole
+//! page back in one DevTools round trip per control (each round trip costs
+//! about 100 ms, so the moves and reads of one sweep run in a single
+//! evaluation). After every move it asserts that:
+//!
+//! * the inputs and their labels show the state that was set;
+//! * every value (`[data-value]`) is what `Model::eval` gives, at the state
+//!   set (live), at the track's defaults (pinned) or at its scenario;
+//! * every `[data-cell]` element shows the field values the page's
+//!   `labgen-data` block holds for that state: `text`, `number`, `unit`,
+//!   `tone`, `on` (as `hidden`) and `html` (the element's innerHTML is the
+//!   browser's serialization of `fragments[id]`);
+//! * no script error was thrown (an `error` listener installed before the
+//!   page's script, and DevTools' exception and console logs).
+//!
+//! It also types a number into every task form, submits it, and checks the
+//! answer panel opens and the ledger in `localStorage` records
+//! `numeric[<task id>]`.
+//!
 //! Skipping: without a Chromium binary (`LABGEN_CHROMIUM` if set, else
 //! `/usr/bin/chromium`, else `chromium`, `chromium-browser`, `google-chrome`
 //! or `google-chrome-stable` on `PATH`) the test prints a loud note to
 //! stderr and passes, unless `LABGEN_REQUIRE_BROWSER=1` is set (as CI does),
-//! in which case it fails.
+//! in which case it fails. Both tests skip alike.
 
 use anyhow::{anyhow, bail, Context, Result};
 use headless_chrome::browser::tab::point::Point;
@@ -77,17 +100,26 @@ struct Lab {
 }
 
 impl Lab {
+    /// The lab that builds [`LAB_PAGE`].
     fn load(root: &Path) -> Lab {
+        Lab::load_all(root)
+            .into_iter()
+            .find(|l| format!("{}.html", l.mission.id) == LAB_PAGE)
+            .unwrap_or_else(|| panic!("no bundled mission builds {LAB_PAGE}"))
+    }
+
+    /// Every bundled lab, in the order the book lists them.
+    fn load_all(root: &Path) -> Vec<Lab> {
         let config =
             labgen::config::load(root).unwrap_or_else(|d| panic!("book.toml does not load:\n{d}"));
         let (missions, diags) = labgen::mission::load_all(root, &root.join(&config.missions));
         assert!(!diags.has_errors(), "the missions do not load:\n{diags}");
-        let mission = missions
-            .into_iter()
-            .find(|m| format!("{}.html", m.id) == LAB_PAGE)
-            .unwrap_or_else(|| panic!("no bundled mission builds {LAB_PAGE}"));
+        missions.into_iter().map(Lab::new).collect()
+    }
+
+    fn new(mission: Mission) -> Lab {
         let model = labgen::model::compile(&mission)
-            .unwrap_or_else(|d| panic!("the model does not compile:\n{d}"));
+            .unwrap_or_else(|d| panic!("the model of `{}` does not compile:\n{d}", mission.id));
         let defaults = labgen::sweep::track_defaults(&mission);
         let mut displays: BTreeMap<String, Vec<Display>> = BTreeMap::new();
         for name in model.index.keys() {
@@ -114,6 +146,18 @@ impl Lab {
                         list[0].digits
                     }),
                 };
+                if !list.contains(&d) {
+                    list.push(d);
+                }
+            }
+        }
+        // A task's answer is shown in the unit the student answers in.
+        for t in mission.acts.iter().flat_map(|a| &a.tasks) {
+            let Some(slot) = model.slot(&t.answer) else {
+                continue;
+            };
+            let d = labgen::plan::task_display(&mission, &model, t, slot).clone();
+            if let Some(list) = displays.get_mut(&t.answer) {
                 if !list.contains(&d) {
                     list.push(d);
                 }
@@ -223,11 +267,13 @@ struct State {
 }
 
 /// The number a value shows in `unit`: base value / the unit's factor; a
-/// ratio times 100 for `%`; the bare value for no unit.
+/// ratio times 100 for `%`; the bare value for no unit. `y` is the label
+/// durations use for years (365 days).
 fn in_unit(base: f64, unit: &str) -> Result<f64, String> {
     match unit {
         "%" => Ok(base * 100.0),
         "" => Ok(base),
+        "y" => in_unit(base, "year"),
         u => labgen::units::parse_unit(u)
             .map(|parsed| base / parsed.factor)
             .map_err(|e| format!("the unit parser rejects data-unit {u:?}: {e}")),
@@ -524,19 +570,35 @@ impl Page<'_> {
     /// input stay at the track default); checks slider `aria-valuetext` and
     /// the `<output>` labels against the mission's position labels.
     fn state(&self, snap: &Snapshot, when: &str) -> State {
+        self.try_state(snap, when).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// [`Page::state`], with what does not add up as an error.
+    fn try_state(&self, snap: &Snapshot, when: &str) -> Result<State, String> {
         let lab = self.lab;
         let track = match snap.track.as_slice() {
-            [t] => lab.track_index(t),
+            [t] => lab
+                .mission
+                .tracks
+                .iter()
+                .position(|x| x.id == *t)
+                .ok_or_else(|| format!("{when}: the page checks an unknown track `{t}`"))?,
             [] if !lab.mission.has_track_selector => 0,
-            other => panic!("{when}: expected one checked track radio, found {other:?}"),
+            other => {
+                return Err(format!(
+                    "{when}: expected one checked track radio, found {other:?}"
+                ))
+            }
         };
         let mut positions = lab.defaults[track].clone();
         for (ci, c) in lab.mission.controls.iter().enumerate() {
             let mut found: Option<usize> = None;
             for input in snap.inputs.iter().filter(|i| i.id == c.id) {
-                let p = position_of(c, input, when);
+                let p = try_position_of(c, input, when)?;
                 if let Some(q) = found {
-                    assert_eq!(q, p, "{when}: two inputs of control `{}` disagree", c.id);
+                    if q != p {
+                        return Err(format!("{when}: two inputs of control `{}` disagree", c.id));
+                    }
                 }
                 found = Some(p);
             }
@@ -545,14 +607,15 @@ impl Page<'_> {
             }
             let label = &c.positions[positions[ci]].label;
             for l in snap.labels.iter().filter(|l| l.id == c.id) {
-                assert_eq!(
-                    &l.text, label,
-                    "{when}: the <output> of control `{}` should name its position",
-                    c.id
-                );
+                if &l.text != label {
+                    return Err(format!(
+                        "{when}: the <output> of control `{}` should name its position {label:?}, shows {:?}",
+                        c.id, l.text
+                    ));
+                }
             }
         }
-        State { track, positions }
+        Ok(State { track, positions })
     }
 
     /// Reads the page and checks every shown value against the model at the
@@ -774,55 +837,57 @@ impl Page<'_> {
     }
 }
 
-/// The position a control's input shows.
-fn position_of(c: &labgen::mission::Control, input: &InputOnPage, when: &str) -> usize {
+/// The position a control's input shows, or what does not add up.
+fn try_position_of(
+    c: &labgen::mission::Control,
+    input: &InputOnPage,
+    when: &str,
+) -> Result<usize, String> {
     match &c.kind {
         ControlKind::Select => {
-            assert_eq!(
-                input.tag, "select",
-                "{when}: control `{}` is a select",
-                c.id
-            );
+            if input.tag != "select" {
+                return Err(format!("{when}: control `{}` is a select", c.id));
+            }
             c.positions
                 .iter()
                 .position(|p| p.key == input.value)
-                .unwrap_or_else(|| {
-                    panic!(
+                .ok_or_else(|| {
+                    format!(
                         "{when}: select `{}` shows {:?}, not an option key",
                         c.id, input.value
                     )
                 })
         }
-        ControlKind::Toggle => usize::from(input.checked),
+        ControlKind::Toggle => Ok(usize::from(input.checked)),
         ControlKind::Slider { uniform } => {
-            assert_eq!(
-                input.kind, "range",
-                "{when}: control `{}` is a slider",
-                c.id
-            );
+            if input.kind != "range" {
+                return Err(format!("{when}: control `{}` is a slider", c.id));
+            }
             let v: f64 = input
                 .value
                 .parse()
-                .unwrap_or_else(|_| panic!("{when}: slider `{}` value {:?}", c.id, input.value));
+                .map_err(|_| format!("{when}: slider `{}` value {:?}", c.id, input.value))?;
             // Evenly spaced sliders carry display values, the others indices.
             let (lo, step) = uniform.unwrap_or((0.0, 1.0));
             let x = (v - lo) / step;
-            assert!(
-                (x - x.round()).abs() < 1e-6
-                    && x.round() >= 0.0
-                    && (x.round() as usize) < c.positions.len(),
-                "{when}: slider `{}` value {v} is not one of its {} steps (min {lo}, step {step})",
-                c.id,
-                c.positions.len()
-            );
+            if !((x - x.round()).abs() < 1e-6
+                && x.round() >= 0.0
+                && (x.round() as usize) < c.positions.len())
+            {
+                return Err(format!(
+                    "{when}: slider `{}` value {v} is not one of its {} steps (min {lo}, step {step})",
+                    c.id,
+                    c.positions.len()
+                ));
+            }
             let p = x.round() as usize;
-            assert_eq!(
-                input.valuetext.as_deref(),
-                Some(c.positions[p].label.as_str()),
-                "{when}: aria-valuetext of slider `{}` at position {p}",
-                c.id
-            );
-            p
+            if input.valuetext.as_deref() != Some(c.positions[p].label.as_str()) {
+                return Err(format!(
+                    "{when}: aria-valuetext of slider `{}` at position {p} is {:?}, want {:?}",
+                    c.id, input.valuetext, c.positions[p].label
+                ));
+            }
+            Ok(p)
         }
     }
 }
@@ -1472,5 +1537,1005 @@ fn lab_page_in_headless_chromium() -> Result<()> {
         requests.len(),
         started.elapsed()
     );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Every lab page, every track, every control position.
+// ---------------------------------------------------------------------------
+
+/// Installed before any page script runs: records every uncaught error and
+/// unhandled rejection, so a sweep can tell which move threw.
+const ERRORS_JS: &str = r#"window.__labgenErrors = [];
+window.addEventListener('error', (e) => window.__labgenErrors.push(
+  String(e.message || e.type) + ' at ' + (e.filename || '?') + ':' + (e.lineno || 0) + ':' + (e.colno || 0)));
+window.addEventListener('unhandledrejection', (e) => window.__labgenErrors.push('unhandled rejection: ' + String(e.reason)));"#;
+
+/// Run once per loaded page: indexes the fragments by their serialized
+/// form, lists every `[data-cell]`/`[data-value]` element, and installs
+/// `window.__lt` with `read()` (the state of every listed element, every
+/// control input and label, in one JSON value) and `sweep()` (moves one
+/// control through the given values, reading the page after each move).
+/// Returns the static description of the listed elements.
+const SWEEP_SETUP_JS: &str = r#"(() => {
+  const all = (s, root) => Array.from((root || document).querySelectorAll(s));
+  const data = JSON.parse(document.getElementById('labgen-data').textContent);
+  // The page sets a plot with `el.innerHTML = fragment`; reading innerHTML
+  // back gives the browser's serialization of the fragment (self-closing SVG
+  // tags written out, etc.). Index each fragment by that serialization;
+  // `canon[i]` is the first fragment that serializes like fragment i.
+  const scratch = document.createElement('div');
+  const bySerial = new Map();
+  const canon = data.fragments.map((f, i) => {
+    scratch.innerHTML = f;
+    const k = scratch.innerHTML;
+    if (!bySerial.has(k)) bySerial.set(k, i);
+    return bySerial.get(k);
+  });
+  const area = (el) => {
+    if (el.closest('.sim-intro')) return 'pinned';
+    if (el.closest('.simulator')) return 'simulator';
+    if (el.closest('.reveal-text')) return 'reveal';
+    if (el.closest('.worked-example')) return 'worked-example';
+    return 'pinned';
+  };
+  const place = (el) => {
+    const box = el.closest('.card, .banner, .feedback, li, legend, label, p, blockquote, figure, div');
+    if (!box) return el.tagName.toLowerCase();
+    const name = box.className ? '.' + box.className.trim().split(/\s+/).join('.') : box.tagName.toLowerCase();
+    return name + ' "' + box.textContent.replace(/\s+/g, ' ').trim().slice(0, 70) + '"';
+  };
+  const actOf = (el) => { const a = el.closest('[data-act]'); return a ? a.getAttribute('data-act') : null; };
+  const LISTED = '[data-cell], [data-value]';
+  const els = all(LISTED);
+  const cellOf = (el) => { const c = el.getAttribute('data-cell'); return /^\d+$/.test(c || '') ? Number(c) : null; };
+  const isHtml = els.map((el) => { const c = data.cells[cellOf(el)]; return !!c && c.html !== undefined; });
+  const inputs = all('[data-control]:not([data-control="track"])');
+  const labels = all('[data-control-label]');
+  const attr = (el, n) => el.getAttribute(n);
+  const read = () => ({
+    e: els.map((el, k) => [
+      el.childElementCount === 0 ? el.textContent : null,
+      attr(el, 'data-number'), attr(el, 'data-unit'), attr(el, 'data-tone'), el.hidden,
+      isHtml[k] ? (bySerial.has(el.innerHTML) ? bySerial.get(el.innerHTML) : -1) : null,
+    ]),
+    i: inputs.map((el) => [el.value, !!el.checked, attr(el, 'aria-valuetext')]),
+    l: labels.map((el) => el.textContent),
+    t: all('[data-control="track"] input[type="radio"]').filter((r) => r.checked).map((r) => r.value),
+    errors: window.__labgenErrors.splice(0),
+    listed: document.querySelectorAll(LISTED).length,
+    ok: true,
+  });
+  // Moves the control `id` of act `act` to each of `values` in turn (a
+  // select: value + `change`; a slider: value + `input`, as a drag fires; a
+  // toggle: a click when it must flip), reading the page after every move.
+  const sweep = (act, id, kind, values) => {
+    const found = all(`section[data-act="${CSS.escape(act)}"] [data-control="${CSS.escape(id)}"]`);
+    if (found.length !== 1) return JSON.stringify({ error: `act ${act} has ${found.length} inputs for control ${id}` });
+    const el = found[0];
+    const is = kind === 'select' ? el.tagName === 'SELECT' : kind === 'range' ? el.type === 'range' : el.type === 'checkbox';
+    if (!is) return JSON.stringify({ error: `control ${id} is a <${el.tagName.toLowerCase()} type=${el.type}>, not a ${kind}` });
+    const rows = values.map((v) => {
+      let ok;
+      if (kind === 'checkbox') {
+        if (el.checked !== (v === '1')) el.click();
+        ok = el.checked === (v === '1');
+      } else {
+        el.value = v;
+        el.dispatchEvent(new Event(kind === 'select' ? 'change' : 'input', { bubbles: true }));
+        ok = el.value === v;
+      }
+      const r = read();
+      r.ok = ok;
+      return r;
+    });
+    return JSON.stringify({ rows });
+  };
+  // Chooses a track by clicking its label, then reads the page.
+  const track = (key) => {
+    const radio = document.querySelector(`[data-control="track"] input[type="radio"][value="${CSS.escape(key)}"]`);
+    if (!radio) return JSON.stringify({ error: `no track radio ${key}` });
+    radio.closest('label').click();
+    const r = read();
+    r.ok = radio.checked;
+    return JSON.stringify(r);
+  };
+  window.__lt = { read: () => JSON.stringify(read()), sweep, track };
+  return JSON.stringify({
+    canon,
+    elements: els.map((el) => ({
+      cell: cellOf(el), name: attr(el, 'data-value'), scenario: attr(el, 'data-scenario'),
+      area: area(el), act: actOf(el), place: place(el),
+    })),
+    inputs: inputs.map((el) => ({ id: attr(el, 'data-control'), tag: el.tagName.toLowerCase(), type: el.type || '' })),
+    labels: labels.map((el) => attr(el, 'data-control-label')),
+  });
+})()"#;
+
+/// The `labgen-data` block of a written page.
+#[derive(Debug, serde::Deserialize)]
+struct PageData {
+    lab: String,
+    book_version: String,
+    controls: BTreeMap<String, DataControl>,
+    track_defaults: BTreeMap<String, BTreeMap<String, usize>>,
+    cells: Vec<DataCell>,
+    fragments: Vec<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct DataControl {
+    n: usize,
+    default: usize,
+    labels: Vec<String>,
+    keys: Option<Vec<String>>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct DataCell {
+    #[serde(default)]
+    dims: Vec<String>,
+    #[serde(default)]
+    shape: Vec<usize>,
+    /// `text`, `number`, `unit`, `tone`, `on`, `html`: an array with one
+    /// entry per state, or one scalar for every state.
+    #[serde(flatten)]
+    fields: BTreeMap<String, Value>,
+}
+
+impl PageData {
+    /// Reads the block out of a written page, as a plain JSON reader would.
+    fn read(page: &Path) -> PageData {
+        let html =
+            std::fs::read_to_string(page).unwrap_or_else(|e| panic!("{}: {e}", page.display()));
+        let open = r#"<script type="application/json" id="labgen-data">"#;
+        let start = html
+            .find(open)
+            .unwrap_or_else(|| panic!("{} has no labgen-data block", page.display()))
+            + open.len();
+        let end = start
+            + html[start..]
+                .find("</script>")
+                .expect("the data block is closed");
+        serde_json::from_str(&html[start..end]).unwrap_or_else(|e| {
+            panic!(
+                "the labgen-data block of {} does not parse: {e}",
+                page.display()
+            )
+        })
+    }
+
+    /// Checks the block describes the lab's controls and tracks as the
+    /// library does, so positions mean the same thing on both sides.
+    fn assert_matches(&self, lab: &Lab) {
+        let id = &lab.mission.id;
+        assert_eq!(&self.lab, id, "the data block names another lab");
+        for (ci, c) in lab.mission.controls.iter().enumerate() {
+            let d = self
+                .controls
+                .get(&c.id)
+                .unwrap_or_else(|| panic!("{id}: the data block lacks control `{}`", c.id));
+            let labels: Vec<&str> = c.positions.iter().map(|p| p.label.as_str()).collect();
+            assert_eq!(d.n, labels.len(), "{id}: positions of control `{}`", c.id);
+            assert_eq!(d.labels, labels, "{id}: labels of control `{}`", c.id);
+            assert_eq!(
+                d.default, lab.defaults[0][ci],
+                "{id}: default of `{}` on the first track",
+                c.id
+            );
+            if c.kind == ControlKind::Select {
+                let keys: Vec<&str> = c.positions.iter().map(|p| p.key.as_str()).collect();
+                assert_eq!(
+                    d.keys
+                        .as_deref()
+                        .map(|k| k.iter().map(String::as_str).collect::<Vec<_>>()),
+                    Some(keys),
+                    "{id}: keys of `{}`",
+                    c.id
+                );
+            }
+        }
+        if lab.mission.has_track_selector {
+            let t = &self.controls["track"];
+            let keys: Vec<&str> = lab.mission.tracks.iter().map(|t| t.id.as_str()).collect();
+            assert_eq!(
+                t.keys
+                    .as_deref()
+                    .map(|k| k.iter().map(String::as_str).collect::<Vec<_>>()),
+                Some(keys),
+                "{id}: track keys"
+            );
+            for (ti, track) in lab.mission.tracks.iter().enumerate() {
+                for (c, p) in self.track_defaults.get(&track.id).into_iter().flatten() {
+                    assert_eq!(
+                        *p,
+                        lab.defaults[ti][lab.control_index(c)],
+                        "{id}: default of `{c}` on track `{}`",
+                        track.id
+                    );
+                }
+            }
+        }
+    }
+
+    /// Index of `state` in a cell's arrays (row-major, last dim fastest).
+    fn state_index(&self, lab: &Lab, cell: &DataCell, state: &State) -> Result<usize, String> {
+        if cell.dims.len() != cell.shape.len() {
+            return Err(format!(
+                "dims {:?} and shape {:?} differ in length",
+                cell.dims, cell.shape
+            ));
+        }
+        let mut i = 0;
+        for (d, &n) in cell.dims.iter().zip(&cell.shape) {
+            let p = if d == "track" {
+                state.track
+            } else {
+                let c = lab
+                    .mission
+                    .controls
+                    .iter()
+                    .position(|c| c.id == *d)
+                    .ok_or_else(|| format!("unknown dim `{d}`"))?;
+                state.positions[c]
+            };
+            if p >= n {
+                return Err(format!(
+                    "dim `{d}` has shape {n} but the state is at position {p}"
+                ));
+            }
+            i = i * n + p;
+        }
+        Ok(i)
+    }
+}
+
+/// A field of a cell at state index `i`.
+fn field_at(v: &Value, i: usize) -> Option<&Value> {
+    match v {
+        Value::Array(a) => a.get(i),
+        other => Some(other),
+    }
+}
+
+/// What [`SWEEP_SETUP_JS`] reports about the listed elements.
+#[derive(Debug, serde::Deserialize)]
+struct SweepSetup {
+    canon: Vec<usize>,
+    elements: Vec<ListedElement>,
+    inputs: Vec<ListedInput>,
+    labels: Vec<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ListedElement {
+    cell: Option<usize>,
+    name: Option<String>,
+    scenario: Option<String>,
+    area: String,
+    act: Option<String>,
+    place: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ListedInput {
+    id: String,
+    tag: String,
+    #[serde(rename = "type")]
+    kind: String,
+}
+
+/// One listed element after a move: text (when it has no child element),
+/// data-number, data-unit, data-tone, hidden, and the fragment it shows
+/// (plot and table cells only; -1 when it shows none of the pool).
+type ElementReading = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    bool,
+    Option<i64>,
+);
+
+/// The page after one move, as `__lt.read()` reports it.
+#[derive(Debug, serde::Deserialize)]
+struct Reading {
+    /// Per listed element: text (when it has no child element),
+    /// data-number, data-unit, data-tone, hidden, and the fragment it shows
+    /// (for plot and table cells; -1 when it matches none).
+    e: Vec<ElementReading>,
+    /// Per control input: value, checked, aria-valuetext.
+    i: Vec<(String, bool, Option<String>)>,
+    /// Per `<output data-control-label>`: its text.
+    l: Vec<String>,
+    /// Checked track radios.
+    t: Vec<String>,
+    /// Errors thrown since the previous reading (a file:// page only tells
+    /// the page "Script error."; the DevTools log has the details).
+    errors: Vec<String>,
+    /// How many elements the page lists now (the setup listed them once).
+    listed: usize,
+    /// The control took the value it was set to.
+    ok: bool,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct SweepResult {
+    rows: Option<Vec<Reading>>,
+    error: Option<String>,
+}
+
+/// Checks readings of one lab page against the library and the page's data
+/// block; collects failures rather than stopping at the first.
+struct LabCheck<'a> {
+    lab: &'a Lab,
+    data: &'a PageData,
+    setup: &'a SweepSetup,
+    /// Model values by (track, positions).
+    cache: BTreeMap<(usize, Vec<usize>), Vec<f64>>,
+    /// (what failed: lab and element or check, the full message); grouped
+    /// by the first when reported.
+    failures: Vec<(String, String)>,
+    /// States read and checked.
+    states: usize,
+    /// Checks done by kind: `model` (a value against the library), or the
+    /// cell field compared with the data block (`text`, `on`, `html`, …).
+    counts: BTreeMap<String, usize>,
+}
+
+impl LabCheck<'_> {
+    fn fail(&mut self, what: &str, message: String) {
+        self.failures
+            .push((format!("{}: {what}", self.lab.mission.id), message));
+    }
+
+    fn eval(&mut self, at: &State) -> &[f64] {
+        let lab = self.lab;
+        self.cache
+            .entry((at.track, at.positions.clone()))
+            .or_insert_with(|| lab.eval(at))
+    }
+
+    /// Checks one reading: the page is at `want`, threw nothing, and every
+    /// listed element shows what the data block and the model give there.
+    fn check(&mut self, page: &Page, r: &Reading, want: &State, when: &str) {
+        let lab = self.lab;
+        self.states += 1;
+        if !r.errors.is_empty() {
+            self.fail(
+                "the page threw",
+                format!("{when}: the page threw: {:?}", r.errors),
+            );
+        }
+        if !r.ok {
+            self.fail(
+                "a control did not take its value",
+                format!("{when}: the control did not take the value it was set to"),
+            );
+        }
+        if r.listed != self.setup.elements.len() || r.e.len() != self.setup.elements.len() {
+            self.fail(
+                "elements changed",
+                format!(
+                    "{when}: the page lists {} elements with data-cell/data-value, {} at load",
+                    r.listed,
+                    self.setup.elements.len()
+                ),
+            );
+            return;
+        }
+        let snap = Snapshot {
+            track: r.t.clone(),
+            inputs: self
+                .setup
+                .inputs
+                .iter()
+                .zip(&r.i)
+                .map(|(s, (value, checked, valuetext))| InputOnPage {
+                    id: s.id.clone(),
+                    tag: s.tag.clone(),
+                    kind: s.kind.clone(),
+                    value: value.clone(),
+                    checked: *checked,
+                    valuetext: valuetext.clone(),
+                })
+                .collect(),
+            labels: self
+                .setup
+                .labels
+                .iter()
+                .zip(&r.l)
+                .map(|(id, text)| LabelOnPage {
+                    id: id.clone(),
+                    text: text.clone(),
+                })
+                .collect(),
+            values: Vec::new(),
+            plots: Vec::new(),
+        };
+        let shown = match page.try_state(&snap, when) {
+            Ok(shown) => shown,
+            Err(e) => {
+                self.fail("the inputs show another state", e);
+                return;
+            }
+        };
+        if shown != *want {
+            self.fail(
+                "the inputs show another state",
+                format!(
+                    "{when}: the inputs show {} but the test set {}",
+                    lab.describe(&shown),
+                    lab.describe(want)
+                ),
+            );
+            return;
+        }
+        let pinned = State {
+            track: want.track,
+            positions: lab.defaults[want.track].clone(),
+        };
+        for (k, (el, got)) in self.setup.elements.iter().zip(&r.e).enumerate() {
+            let (text, number, unit, ..) = got;
+            let who = format!(
+                "element #{k} (cell {}, value {}, {} of act {}, in {})",
+                el.cell.map_or("-".into(), |c| c.to_string()),
+                el.name.as_deref().unwrap_or("-"),
+                el.area,
+                el.act.as_deref().unwrap_or("-"),
+                el.place
+            );
+            // The cell against the page's own data block.
+            if let Some(ci) = el.cell {
+                match self.cell_problems(ci, want, got) {
+                    Ok(problems) => {
+                        for p in problems {
+                            self.fail(&who, format!("{when}: {who}: {p}"));
+                        }
+                    }
+                    Err(e) => self.fail(&who, format!("{when}: {who}: {e}")),
+                }
+            }
+            // A value against the model.
+            if let Some(name) = &el.name {
+                *self.counts.entry("model".into()).or_default() += 1;
+                let at = if let Some(id) = &el.scenario {
+                    let Some(index) = lab.mission.scenarios.iter().position(|s| s.id == *id) else {
+                        self.fail(&who, format!("{when}: {who}: unknown scenario `{id}`"));
+                        continue;
+                    };
+                    let mode = labgen::sweep::Mode::Scenario(index as u16);
+                    let track = lab.mission.scenarios[index].track.unwrap_or(want.track);
+                    State {
+                        track,
+                        positions: labgen::sweep::base_positions(&lab.mission, mode)[track].clone(),
+                    }
+                } else if el.area == "pinned" {
+                    pinned.clone()
+                } else {
+                    want.clone()
+                };
+                let v = ShownValue {
+                    name: name.clone(),
+                    number: number.clone(),
+                    unit: unit.clone(),
+                    text: text.clone().unwrap_or_default(),
+                    act: el.act.clone(),
+                    area: el.area.clone(),
+                    scenario: el.scenario.clone(),
+                    place: el.place.clone(),
+                };
+                let values = self.eval(&at).to_vec();
+                if let Err(e) = check_value(lab, &v, &values, &at) {
+                    self.fail(&who, format!("{when}: {who}: {e}"));
+                }
+            }
+        }
+    }
+
+    /// What is wrong with a `data-cell` element, given the data block's
+    /// cell at `state`: its text, data-number, data-unit, data-tone, hidden
+    /// flag (`on`) and fragment (`html`).
+    fn cell_problems(
+        &mut self,
+        ci: usize,
+        state: &State,
+        got: &ElementReading,
+    ) -> Result<Vec<String>, String> {
+        let (text, number, unit, tone, hidden, frag) = got;
+        let cell = self
+            .data
+            .cells
+            .get(ci)
+            .ok_or_else(|| format!("no cell {ci} in the data block"))?;
+        let i = self.data.state_index(self.lab, cell, state)?;
+        let mut problems = Vec::new();
+        for (field, v) in &cell.fields {
+            *self.counts.entry(field.clone()).or_default() += 1;
+            let want = field_at(v, i).ok_or_else(|| format!("field `{field}` has no state {i}"))?;
+            let as_str = |v: &Value| match v {
+                Value::Null => None,
+                Value::String(s) => Some(s.clone()),
+                other => Some(other.to_string()),
+            };
+            match field.as_str() {
+                "text" => {
+                    let want = as_str(want).unwrap_or_default();
+                    if text.as_deref() != Some(want.as_str()) {
+                        problems.push(format!("shows text {text:?}, the data block has {want:?}"));
+                    }
+                }
+                "number" => {
+                    let ok = match (want, number) {
+                        (Value::Null, None) => true,
+                        (Value::Number(n), Some(s)) => s
+                            .parse::<f64>()
+                            .is_ok_and(|x| n.as_f64().is_some_and(|n| close(n, x))),
+                        _ => false,
+                    };
+                    if !ok {
+                        problems.push(format!(
+                            "data-number is {number:?}, the data block has {want}"
+                        ));
+                    }
+                }
+                "unit" | "tone" => {
+                    let shown = if field == "unit" { unit } else { tone };
+                    if *shown != as_str(want) {
+                        problems.push(format!(
+                            "data-{field} is {shown:?}, the data block has {want}"
+                        ));
+                    }
+                }
+                "on" => {
+                    let on = match want {
+                        Value::Bool(b) => *b,
+                        Value::Number(n) => n.as_f64() != Some(0.0),
+                        other => return Err(format!("field `on` holds {other}")),
+                    };
+                    if *hidden == on {
+                        problems.push(format!(
+                            "is {} but the data block has on = {want}",
+                            if *hidden { "hidden" } else { "shown" }
+                        ));
+                    }
+                }
+                "html" => {
+                    let f = want
+                        .as_u64()
+                        .and_then(|f| usize::try_from(f).ok())
+                        .filter(|f| *f < self.data.fragments.len())
+                        .ok_or_else(|| {
+                            format!("field `html` holds {want}, not a fragment index")
+                        })?;
+                    let shown = frag.and_then(|s| usize::try_from(s).ok());
+                    if shown != Some(self.setup.canon[f]) {
+                        problems.push(format!(
+                            "shows fragment {} but the data block maps this state to fragment {f}",
+                            shown.map_or("(none of the pool)".to_string(), |s| s.to_string())
+                        ));
+                    }
+                }
+                other => return Err(format!("unknown cell field `{other}`")),
+            }
+        }
+        Ok(problems)
+    }
+}
+
+/// The input value that puts control `c` at position `p`: an option key, a
+/// slider value (in display units for evenly spaced sliders, else the stop
+/// index), or `1`/`0` for a toggle. Also the sweep's kind of input.
+fn input_value(c: &labgen::mission::Control, p: usize) -> (&'static str, String) {
+    match &c.kind {
+        ControlKind::Select => ("select", c.positions[p].key.clone()),
+        ControlKind::Toggle => ("checkbox", if p == 1 { "1" } else { "0" }.to_string()),
+        ControlKind::Slider {
+            uniform: Some((lo, step)),
+        } => {
+            let v = lo + p as f64 * step;
+            ("range", format!("{}", (v * 1e9).round() / 1e9))
+        }
+        ControlKind::Slider { uniform: None } => ("range", p.to_string()),
+    }
+}
+
+/// A failure that stands for itself in the report.
+fn solo(message: String) -> (String, String) {
+    (message.clone(), message)
+}
+
+#[test]
+fn every_lab_page_works_in_every_track() -> Result<()> {
+    let started = Instant::now();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let build =
+        labgen::build(root).unwrap_or_else(|d| panic!("the bundled book does not build:\n{d}"));
+    let tmp = tempfile::tempdir()?;
+    let out = tmp.path().join("book");
+    labgen::output::write_atomically(&out, &build.files)?;
+    let labs = Lab::load_all(root);
+    assert!(
+        labs.len() >= 4,
+        "expected the four bundled labs, found {}",
+        labs.len()
+    );
+
+    let Some(chromium) = find_chromium() else {
+        if std::env::var("LABGEN_REQUIRE_BROWSER").as_deref() == Ok("1") {
+            panic!("LABGEN_REQUIRE_BROWSER=1 but no Chromium was found");
+        }
+        eprintln!(
+            "\n{bar}\n!! SKIPPED every_lab_page_works_in_every_track: no Chromium found. The lab pages\n\
+             !! were built but NOT exercised in a browser. Set LABGEN_REQUIRE_BROWSER=1 to make this fail.\n{bar}\n",
+            bar = "!".repeat(86)
+        );
+        return Ok(());
+    };
+    let args: Vec<&OsStr> = [
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
+    .into_iter()
+    .map(OsStr::new)
+    .collect();
+    let options = LaunchOptions::default_builder()
+        .path(Some(chromium.clone()))
+        .headless(true)
+        .sandbox(false)
+        .window_size(Some((1280, 900)))
+        .args(args)
+        .build()
+        .map_err(|e| anyhow!("launch options: {e}"))?;
+    let browser =
+        Browser::new(options).with_context(|| format!("launching {}", chromium.display()))?;
+    let tab = browser.new_tab()?;
+    tab.set_default_timeout(WAIT);
+    // Script errors as DevTools reports them, besides the page's own list.
+    let errors: Arc<Mutex<Vec<String>>> = Arc::default();
+    {
+        let errors = Arc::clone(&errors);
+        tab.add_event_listener(Arc::new(move |event: &Event| match event {
+            Event::RuntimeExceptionThrown(e) => {
+                let d = &e.params.exception_details;
+                let what = d
+                    .exception
+                    .as_ref()
+                    .and_then(|x| x.description.clone())
+                    .unwrap_or_else(|| d.text.clone());
+                errors.lock().unwrap().push(format!(
+                    "uncaught exception at {}:{}: {what}",
+                    d.url.clone().unwrap_or_default(),
+                    d.line_number
+                ));
+            }
+            Event::LogEntryAdded(e) => {
+                let entry = &e.params.entry;
+                if format!("{:?}", entry.level) == "Error" {
+                    errors
+                        .lock()
+                        .unwrap()
+                        .push(format!("console: {}", entry.text));
+                }
+            }
+            _ => {}
+        }))?;
+    }
+    tab.enable_runtime()?;
+    tab.enable_log()?;
+    tab.call_method(
+        headless_chrome::protocol::cdp::Page::AddScriptToEvaluateOnNewDocument {
+            source: ERRORS_JS.to_string(),
+            world_name: None,
+            include_command_line_api: None,
+            run_immediately: None,
+        },
+    )?;
+
+    let mut failures: Vec<(String, String)> = Vec::new();
+    let mut summary = Vec::new();
+    for lab in &labs {
+        let lab_started = Instant::now();
+        let (mut t_browser, mut t_check) = (Duration::ZERO, Duration::ZERO);
+        let id = &lab.mission.id;
+        let page_path = out.join(format!("{id}.html"));
+        assert!(page_path.is_file(), "the build wrote no {id}.html");
+        let data = PageData::read(&page_path);
+        data.assert_matches(lab);
+        tab.navigate_to(&file_url(&page_path))?
+            .wait_until_navigated()?;
+        let page = Page {
+            tab: Arc::clone(&tab),
+            lab,
+        };
+        page.wait_until(
+            "document.readyState === 'complete' && Array.isArray(window.__labgenErrors)",
+            &format!("{id}.html to load"),
+        )?;
+
+        // Lock every prediction (its first option) so every simulator opens:
+        // click the radio, then the lock button, in one round trip (the first
+        // test locks with real mouse and keyboard input).
+        let locks: Vec<(&str, &str)> = lab
+            .mission
+            .acts
+            .iter()
+            .filter_map(|a| {
+                a.prediction
+                    .as_ref()
+                    .map(|q| (a.id.as_str(), q.options[0].key.as_str()))
+            })
+            .collect();
+        let clicked: Vec<bool> = page.eval_json(&format!(
+            "JSON.stringify({}.map(([act, key]) => {{
+               const form = document.querySelector(`form[data-lock=\"${{CSS.escape(act)}}\"]`);
+               const radio = form && form.querySelector(`input[type=radio][value=\"${{CSS.escape(key)}}\"]`);
+               if (!radio) return false;
+               radio.click();
+               form.querySelector('button[type=submit]').click();
+               return true;
+             }}))",
+            serde_json::to_string(&locks)?
+        ))?;
+        for ((act, key), ok) in locks.iter().zip(clicked) {
+            assert!(ok, "{id}: act `{act}` has no lock form with option {key}");
+            page.assert_locked(act, key)?;
+        }
+
+        let setup: SweepSetup = page.eval_json(SWEEP_SETUP_JS)?;
+        let mut check = LabCheck {
+            lab,
+            data: &data,
+            setup: &setup,
+            cache: BTreeMap::new(),
+            failures: Vec::new(),
+            states: 0,
+            counts: BTreeMap::new(),
+        };
+        for (t, track) in lab.mission.tracks.iter().enumerate() {
+            let defaults = State {
+                track: t,
+                positions: lab.defaults[t].clone(),
+            };
+            // The first track is the one the page opens on; the others are
+            // chosen by clicking their label.
+            let r: Reading = if t == 0 {
+                page.eval_json("window.__lt.read()")?
+            } else {
+                assert!(
+                    lab.mission.has_track_selector,
+                    "{id}: several tracks but no track selector"
+                );
+                page.eval_json(&format!("window.__lt.track({})", js(&track.id)))?
+            };
+            check.check(
+                &page,
+                &r,
+                &defaults,
+                &format!("{id} / track {} at its defaults", track.id),
+            );
+
+            for act in &lab.mission.acts {
+                let Some(sim) = &act.simulator else { continue };
+                for &ci in &sim.controls {
+                    let c = &lab.mission.controls[ci];
+                    let n = c.positions.len();
+                    // Every position, then back to the track's default.
+                    let order: Vec<usize> = (0..n).chain([defaults.positions[ci]]).collect();
+                    let kind = input_value(c, 0).0;
+                    let values: Vec<String> = order.iter().map(|&p| input_value(c, p).1).collect();
+                    let t0 = Instant::now();
+                    let result: SweepResult = page.eval_json(&format!(
+                        "window.__lt.sweep({}, {}, {}, {})",
+                        js(&act.id),
+                        js(&c.id),
+                        js(kind),
+                        serde_json::to_string(&values)?
+                    ))?;
+                    let rows = match (result.rows, result.error) {
+                        (Some(rows), None) => rows,
+                        (_, e) => {
+                            failures.push(solo(format!(
+                                "{id} / track {} / act {} / control {}: {}",
+                                track.id,
+                                act.id,
+                                c.id,
+                                e.unwrap_or_default()
+                            )));
+                            continue;
+                        }
+                    };
+                    t_browser += t0.elapsed();
+                    let t0 = Instant::now();
+                    assert_eq!(rows.len(), order.len(), "one reading per move");
+                    for (k, (r, &p)) in rows.iter().zip(&order).enumerate() {
+                        let mut want = defaults.clone();
+                        want.positions[ci] = p;
+                        let when = format!(
+                            "{id} / track {} / act {} / {} = {} (position {p} of {n}{})",
+                            track.id,
+                            act.id,
+                            c.id,
+                            c.positions[p].label,
+                            if k == n { ", back to the default" } else { "" }
+                        );
+                        check.check(&page, r, &want, &when);
+                    }
+                    t_check += t0.elapsed();
+                }
+            }
+        }
+
+        // Task forms: type a number, submit, see the answer, find it in the ledger.
+        let store_key = format!("labgen:{}:{}", data.book_version, id);
+        let mut tasks = 0;
+        let mut answered: Vec<(String, f64)> = Vec::new();
+        for act in &lab.mission.acts {
+            for t in &act.tasks {
+                let task = format!("{}.{}", act.id, t.id);
+                let form = format!("form[data-task=\"{task}\"]");
+                let typed = format!("{}.5", 10 + tasks);
+                let input = js(&format!("{form} input"));
+                let focused = page.eval(&format!(
+                    "((el) => !!el && (el.scrollIntoView({{ block: 'center' }}), el.focus(), el.value = '',
+                       document.activeElement === el))(document.querySelector({input}))"
+                ))?;
+                assert_eq!(
+                    focused,
+                    Value::Bool(true),
+                    "{id}: the input of task `{task}` should take focus"
+                );
+                // Typed text, as the keyboard or an input method commits it.
+                page.tab
+                    .call_method(headless_chrome::protocol::cdp::Input::InsertText {
+                        text: typed.clone(),
+                    })?;
+                let got: Value = page.eval_json(&format!(
+                    "(() => {{
+                       const q = (s) => document.querySelector(s);
+                       const typed = q({input}).value;
+                       q({button}).click();
+                       const answer = q({answer});
+                       return JSON.stringify({{
+                         typed,
+                         answer: !!answer && !answer.hidden && answer.checkVisibility(),
+                         echo: (q({echo}) || {{}}).textContent || null,
+                         message: !q({msg}).hidden,
+                         ledger: JSON.parse(localStorage.getItem({key}) || 'null'),
+                       }});
+                     }})()",
+                    button = js(&format!("{form} button[type=\"submit\"]")),
+                    answer = js(&format!("[data-task-answer=\"{task}\"]")),
+                    echo = js(&format!("[data-task-echo=\"{task}\"]")),
+                    msg = js(&format!("{form} [data-task-message]")),
+                    key = js(&store_key),
+                ))?;
+                assert_eq!(
+                    got["typed"].as_str(),
+                    Some(typed.as_str()),
+                    "{id}: the text typed into task `{task}`"
+                );
+                if got["answer"] != Value::Bool(true) {
+                    failures.push(solo(format!(
+                        "{id}: after submitting {typed} to task `{task}`, its answer panel is not visible"
+                    )));
+                }
+                let want: f64 = typed.parse()?;
+                if got["ledger"]["numeric"][&task].as_f64() != Some(want) {
+                    failures.push(solo(format!(
+                        "{id}: after submitting {typed} to task `{task}`, the ledger {store_key} holds numeric = {}",
+                        got["ledger"]["numeric"]
+                    )));
+                }
+                if got["echo"].as_str() != Some(typed.as_str()) {
+                    failures.push(solo(format!(
+                        "{id}: task `{task}` echoes {} after submitting {typed}",
+                        got["echo"]
+                    )));
+                }
+                if got["message"] != Value::Bool(false) {
+                    failures.push(solo(format!(
+                        "{id}: task `{task}` shows its message after a valid answer"
+                    )));
+                }
+                answered.push((task, want));
+                tasks += 1;
+            }
+        }
+        // Every answer stays in the ledger, not only the last one.
+        let ledger: Value = page.eval_json(&format!(
+            "localStorage.getItem({}) || 'null'",
+            js(&store_key)
+        ))?;
+        for (task, want) in &answered {
+            if ledger["numeric"][task].as_f64() != Some(*want) {
+                failures.push(solo(format!(
+                    "{id}: after all tasks, the ledger holds numeric = {} (lost `{task}` = {want})",
+                    ledger["numeric"]
+                )));
+            }
+        }
+        let on_page: usize =
+            page.eval_json("JSON.stringify(document.querySelectorAll('form[data-task]').length)")?;
+        assert_eq!(
+            on_page, tasks,
+            "{id}: every form[data-task] should be a task of the mission"
+        );
+
+        let thrown: Vec<String> = page.eval_json("JSON.stringify(window.__labgenErrors)")?;
+        if !thrown.is_empty() {
+            failures.push(solo(format!("{id}: the page threw: {thrown:?}")));
+        }
+        // The sweep saw every state it meant to, and checked every kind of cell.
+        let moves: usize = lab
+            .mission
+            .acts
+            .iter()
+            .filter_map(|a| a.simulator.as_ref())
+            .flat_map(|sim| &sim.controls)
+            .map(|&c| lab.mission.controls[c].positions.len() + 1)
+            .sum();
+        assert_eq!(
+            check.states,
+            lab.mission.tracks.len() * (1 + moves),
+            "{id}: states read (one per track at its defaults, one per move)"
+        );
+        for kind in ["model", "text", "number", "unit", "on", "html"] {
+            assert!(
+                check.counts.get(kind).copied().unwrap_or(0) > 0,
+                "{id}: no `{kind}` check was made: {:?}",
+                check.counts
+            );
+        }
+        summary.push(format!(
+            "{id}: {} states, checks {:?}, {tasks} tasks in {:.1?} (sweeps in the browser {:.1?}, checks {:.1?})",
+            check.states,
+            check.counts,
+            lab_started.elapsed(),
+            t_browser,
+            t_check
+        ));
+        failures.extend(check.failures);
+    }
+    let errors = errors.lock().unwrap().clone();
+    failures.extend(errors.into_iter().map(|e| solo(format!("DevTools: {e}"))));
+    for s in &summary {
+        eprintln!("every lab page: {s}");
+    }
+    // Group the failures by what failed (an element of a lab, or a check),
+    // with how often and the first few states where it did.
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for (what, message) in failures {
+        match groups.iter_mut().find(|(w, _)| *w == what) {
+            Some((_, list)) => list.push(message),
+            None => groups.push((what, vec![message])),
+        }
+    }
+    let total: usize = groups.iter().map(|(_, l)| l.len()).sum();
+    const GROUPS: usize = 40;
+    let report: Vec<String> = groups
+        .iter()
+        .take(GROUPS)
+        .map(|(what, list)| {
+            let first: Vec<&str> = list.iter().take(3).map(String::as_str).collect();
+            format!(
+                "[{} x] {what}\n      {}",
+                list.len(),
+                first.join("\n      ")
+            )
+        })
+        .collect();
+    assert!(
+        groups.is_empty(),
+        "{total} failures in {} groups (the first {} shown):\n  {}",
+        groups.len(),
+        GROUPS.min(groups.len()),
+        report.join("\n  ")
+    );
+    eprintln!("every lab page: done in {:.2?}", started.elapsed());
     Ok(())
 }
