@@ -66,6 +66,9 @@ pub struct Outputs {
     pub exam: bool,
     /// The teacher's answer keys, written to their own folder.
     pub keys: Option<KeysOutput>,
+    /// The PDF editions (`[output.pdf]`): the lab book into the book's
+    /// folder and, with the keys, the key into the keys folder.
+    pub pdf: bool,
 }
 
 /// `[output.keys]`: where the answer keys go.
@@ -202,7 +205,12 @@ impl Default for RawBuild {
 struct RawOutput {
     html: Option<RawHtml>,
     keys: Option<RawKeys>,
+    pdf: Option<RawPdf>,
 }
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPdf {}
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -280,6 +288,7 @@ pub fn parse(source: &str, root: &Path) -> Result<Config, Diagnostic> {
             html: true,
             exam: false,
             keys: Some(KeysOutput::default()),
+            pdf: cfg!(feature = "pdf"),
         },
         Some(o) => Outputs {
             html: o.html.is_some(),
@@ -287,9 +296,23 @@ pub fn parse(source: &str, root: &Path) -> Result<Config, Diagnostic> {
             keys: o.keys.map(|k| KeysOutput {
                 path: k.path.map(PathBuf::from),
             }),
+            pdf: o.pdf.is_some(),
         },
     };
-    if !outputs.html && outputs.keys.is_none() {
+    if outputs.pdf && !cfg!(feature = "pdf") {
+        let line = source
+            .lines()
+            .position(|l| l.trim() == "[output.pdf]")
+            .map_or(1, |i| i + 1);
+        return Err(Diagnostic::error(
+            Some(Location::new(CONFIG_FILE, line, 1)),
+            "this labgen was built without PDF support, so it cannot write `[output.pdf]`",
+        )
+        .with_hint(
+            "remove `[output.pdf]`, or build labgen with its default features (`cargo build`)",
+        ));
+    }
+    if !outputs.html && outputs.keys.is_none() && !outputs.pdf {
         let line = source
             .lines()
             .position(|l| l.trim_start().starts_with("[output"))

@@ -268,7 +268,7 @@ pub struct ColumnSummary {
 pub fn render(
     config: &Config,
     labs: &[Lab],
-) -> Result<(Vec<OutputFile>, Diagnostics), Diagnostics> {
+) -> Result<(Vec<OutputFile>, Diagnostics, BookKey), Diagnostics> {
     let mut warnings = Diagnostics::new();
     let version = book_version(labs.iter().map(|l| l.mission));
     let mut keys = Vec::new();
@@ -317,7 +317,7 @@ pub fn render(
         bytes: moodle_xml(&book).into_bytes(),
     });
     files.extend(csvs);
-    Ok((files, warnings))
+    Ok((files, warnings, book))
 }
 
 fn internal(message: String) -> Diagnostics {

@@ -126,10 +126,12 @@ pub fn build(root: &Path) -> Result<Build, Diagnostics> {
         }
     }
     let mut keys = Vec::new();
+    let mut book_key = None;
     if config.outputs.keys.is_some() {
         match keys::render(&config, &labs) {
-            Ok((k, warnings)) => {
+            Ok((k, warnings, key)) => {
                 keys = k;
+                book_key = Some(key);
                 diags.extend(warnings);
             }
             Err(d) => {
@@ -138,6 +140,20 @@ pub fn build(root: &Path) -> Result<Build, Diagnostics> {
             }
         }
     }
+    #[cfg(feature = "pdf")]
+    if config.outputs.pdf {
+        match render::pdf_editions(&config, &labs, &shared, book_key.as_ref()) {
+            Ok((book, key)) => {
+                files.push(book);
+                keys.extend(key);
+            }
+            Err(d) => {
+                diags.extend(d);
+                return Err(diags);
+            }
+        }
+    }
+    let _ = &book_key;
     Ok(Build {
         keys,
         labs: labs.len(),

@@ -199,7 +199,8 @@ fn bundled_book_builds_without_warnings() {
             "fleet-storage.html",
             "constants.html",
             "theme/labgen.css",
-            "theme/labgen.js"
+            "theme/labgen.js",
+            "lab-book.pdf"
         ]
     );
 }

@@ -612,7 +612,7 @@ fn cli_build_writes_keys_next_to_the_book_and_never_inside_it() {
     let keys = tmp.path().join("site").join("keys");
     assert!(
         run.stderr.ends_with(&format!(
-            "wrote 18 key files into {}; keep them away from students\n",
+            "wrote 19 key files into {}; keep them away from students\n",
             keys.display()
         )),
         "{}",

@@ -121,7 +121,8 @@ fn keys_are_their_own_files_and_the_book_never_names_them() {
             "data-gravity-trap/gravity.csv",
             "fleet-storage/access.csv",
             "fleet-storage/pipeline.csv",
-            "fleet-storage/checkpoint.csv"
+            "fleet-storage/checkpoint.csv",
+            "lab-book-key.pdf"
         ]
     );
     for f in &build.files {

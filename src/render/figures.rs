@@ -12,7 +12,7 @@
 //!
 //! [`Model::eval_with`]: crate::model::Model::eval_with
 
-use super::{escape, internal, tone_of, union, Cells, SERIES_TONES};
+use super::{escape, internal, plot_ctx, tone_of, union, Cells, SERIES_TONES};
 use crate::charts::{self, Chart};
 use crate::diag::Diagnostics;
 use crate::format::{show, DisplayUnit};
@@ -156,25 +156,7 @@ pub(super) fn chart_cells(cells: &mut Cells, p: &PlotSpec) -> Result<Value, Diag
         svg_ids.push(json!(cells.intern_fragment(charts::render(&d.chart))));
         table_ids.push(json!(cells.intern_fragment(d.table)));
     }
-    let key = format!("plot:{}:{}", p.loc, p.loc.column);
-    let initial = states
-        .iter()
-        .position(|(t, pos)| *t == 0 && *pos == cells.defaults[0])
-        .unwrap_or(0);
-    let svg_initial = svg_ids[initial].as_u64().unwrap_or(0) as usize;
-    let table_initial = table_ids[initial].as_u64().unwrap_or(0) as usize;
-    let svg_cell = cells.add(format!("{key}:svg"), &axes, vec![("html", svg_ids)]);
-    let table_cell = cells.add(format!("{key}:table"), &axes, vec![("html", table_ids)]);
-    let defaults0 = cells.defaults[0].clone();
-    Ok(json!({
-        "kind": "plot",
-        "chart": p.kind.name(),
-        "title": cells.plain_at(&p.title, 0, &defaults0),
-        "svg_cell": svg_cell,
-        "svg": cells.fragments[svg_initial],
-        "table_cell": table_cell,
-        "table": cells.fragments[table_initial],
-    }))
+    Ok(plot_ctx(cells, p, &axes, &states, svg_ids, table_ids))
 }
 
 /// Sets every state's scales to one range covering all states, so the axes
@@ -509,15 +491,16 @@ fn curves(
             .map(|(&x, &y)| (in_unit(x, &c.x_display.unit), in_unit(y, &p.display.unit)))
             .collect()
     };
+    let x = x_axis(if c.x_label.is_empty() {
+        &m.controls[over].label
+    } else {
+        &c.x_label
+    });
     let chart = if p.kind == PlotKind::Saturation {
         Chart::Saturation(charts::Saturation {
             title: title.to_string(),
             description,
-            x: x_axis(if c.x_label.is_empty() {
-                &m.controls[over].label
-            } else {
-                &c.x_label
-            }),
+            x,
             y: y_axis,
             curves: lines
                 .iter()
@@ -534,11 +517,7 @@ fn curves(
         Chart::Curves(charts::Curves {
             title: title.to_string(),
             description,
-            x: x_axis(if c.x_label.is_empty() {
-                &m.controls[over].label
-            } else {
-                &c.x_label
-            }),
+            x,
             y: y_axis,
             series: lines
                 .iter()

@@ -9,6 +9,9 @@
 //! the page reads right before any script runs.
 
 mod figures;
+#[cfg(feature = "pdf")]
+pub mod pdf;
+pub mod typst;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -646,6 +649,73 @@ impl<'a> Cells<'a> {
     }
 }
 
+/// The PDF edition of the lab book, in the book's folder.
+pub const PDF_FILE: &str = "lab-book.pdf";
+/// The PDF edition of the key, in the keys folder.
+pub const KEY_PDF_FILE: &str = "lab-book-key.pdf";
+
+/// The PDF editions: the lab book, and with a key, the key. Both come from
+/// the same labs, sweeps and SVGs as the HTML book, typeset in-process with
+/// Typst; they are compiled in parallel.
+#[cfg(feature = "pdf")]
+pub fn pdf_editions(
+    config: &Config,
+    labs: &[Lab],
+    shared: &[crate::mission::Constant],
+    key: Option<&crate::keys::BookKey>,
+) -> Result<(OutputFile, Option<OutputFile>), Diagnostics> {
+    use self::typst::{document, Edition};
+    let version = crate::keys::book_version(labs.iter().map(|l| l.mission));
+    let to_math = |l: &str| pdf::latex_to_typst(l);
+    let student = document(config, labs, shared, &version, Edition::Student, &to_math)?;
+    let graders = key
+        .map(|k| document(config, labs, shared, &version, Edition::Key(k), &to_math))
+        .transpose()?;
+    let typeset = |doc: &self::typst::Document, name: &str| {
+        pdf::compile(&doc.source, &doc.files).map_err(|errors| {
+            let mut d = Diagnostics::new();
+            for e in errors {
+                d.push(Diagnostic::error(
+                    None,
+                    format!(
+                        "internal error: the {name} does not typeset: {} (generated source line {})",
+                        e.message,
+                        e.line.map_or("?".to_string(), |l| l.to_string())
+                    ),
+                ));
+            }
+            d
+        })
+    };
+    let (book, key) = rayon::join(
+        || typeset(&student, "PDF lab book"),
+        || graders.as_ref().map(|g| typeset(g, "PDF key")).transpose(),
+    );
+    Ok((
+        OutputFile {
+            path: PathBuf::from(PDF_FILE),
+            bytes: book?,
+        },
+        key?.map(|bytes| OutputFile {
+            path: PathBuf::from(KEY_PDF_FILE),
+            bytes,
+        }),
+    ))
+}
+
+/// The SVG a plot shows at the first track's defaults: the very fragment
+/// the HTML page starts with, for the print edition.
+pub(crate) fn default_svg(
+    lab: &Lab,
+    _act: usize,
+    _k: usize,
+    p: &PlotSpec,
+) -> Result<String, Diagnostics> {
+    let mut cells = Cells::new(lab);
+    let ctx = plot_cells(&mut cells, p)?;
+    Ok(ctx["svg"].as_str().unwrap_or_default().to_string())
+}
+
 /// Brackets of an inline-math placeholder: private-use characters that no
 /// author types and Markdown passes through untouched.
 const MATH_OPEN: char = '\u{E000}';
@@ -861,24 +931,39 @@ fn plot_cells(cells: &mut Cells, p: &PlotSpec) -> Result<Value, Diagnostics> {
         table.push_str("</tbody></table>");
         table_ids.push(json!(cells.intern_fragment(table)));
     }
+    let _ = mission;
+    Ok(plot_ctx(cells, p, &axes, &states, svg_ids, table_ids))
+}
+
+/// A plot's template context: its SVG and table cells over `axes`, and the
+/// fragments the page starts with (the first track's default state).
+fn plot_ctx(
+    cells: &mut Cells,
+    p: &PlotSpec,
+    axes: &[Axis],
+    states: &[(usize, Vec<usize>)],
+    svg_ids: Vec<Value>,
+    table_ids: Vec<Value>,
+) -> Value {
     let key = format!("plot:{}:{}", p.loc, p.loc.column);
     let initial = states
         .iter()
         .position(|(t, pos)| *t == 0 && *pos == cells.defaults[0])
         .unwrap_or(0);
-    let svg_initial = svg_ids[initial].as_u64().unwrap_or(0) as usize;
-    let table_initial = table_ids[initial].as_u64().unwrap_or(0) as usize;
-    let svg_cell = cells.add(format!("{key}:svg"), &axes, vec![("html", svg_ids)]);
-    let table_cell = cells.add(format!("{key}:table"), &axes, vec![("html", table_ids)]);
-    let _ = mission;
-    Ok(json!({
+    let first = |ids: &[Value]| ids.get(initial).and_then(Value::as_u64).unwrap_or(0) as usize;
+    let (svg_initial, table_initial) = (first(&svg_ids), first(&table_ids));
+    let svg_cell = cells.add(format!("{key}:svg"), axes, vec![("html", svg_ids)]);
+    let table_cell = cells.add(format!("{key}:table"), axes, vec![("html", table_ids)]);
+    let defaults0 = cells.defaults[0].clone();
+    json!({
         "kind": "plot",
-        "title": cells.plain_at(&p.title, 0, &cells.defaults[0].clone()),
+        "chart": p.kind.name(),
+        "title": cells.plain_at(&p.title, 0, &defaults0),
         "svg_cell": svg_cell,
         "svg": cells.fragments[svg_initial],
         "table_cell": table_cell,
         "table": cells.fragments[table_initial],
-    }))
+    })
 }
 
 fn on_cell(cells: &mut Cells, key: String, axes: &[Axis], on: Vec<bool>) -> (usize, bool) {
@@ -1120,6 +1205,25 @@ fn text_tex(s: &str) -> String {
 /// example uses (inputs first), its symbol, its expression, the expression
 /// with the values substituted, and the result.
 pub fn worked_latex(lab: &Lab, formula: &str, mode: Mode, track: usize, pos: &[usize]) -> String {
+    format!(
+        "\\begin{{aligned}}\n{}\n\\end{{aligned}}",
+        worked_lines(lab, formula, mode, track, pos)
+            .iter()
+            .map(|l| l.replacen(" = ", " &= ", 1))
+            .collect::<Vec<_>>()
+            .join(" \\\\\n")
+    )
+}
+
+/// The lines of a worked example, one LaTeX equation per formula (its
+/// inputs that are formulas first): symbol = expression = values = result.
+pub fn worked_lines(
+    lab: &Lab,
+    formula: &str,
+    mode: Mode,
+    track: usize,
+    pos: &[usize],
+) -> Vec<String> {
     let (m, model) = (lab.mission, lab.model);
     let value = |name: &str| -> Option<f64> {
         let slot = model.slot(name)?;
@@ -1137,7 +1241,7 @@ pub fn worked_latex(lab: &Lab, formula: &str, mode: Mode, track: usize, pos: &[u
     };
     // The formulas to show: the inputs that are formulas, then the formula.
     let Some(main) = model.slot(formula) else {
-        return String::new();
+        return Vec::new();
     };
     let mut steps: Vec<usize> = Vec::new();
     if let Slot::Formula(f) = model.slots[main] {
@@ -1176,17 +1280,14 @@ pub fn worked_latex(lab: &Lab, formula: &str, mode: Mode, track: usize, pos: &[u
             }
             _ => text_tex(&shown_result.text),
         };
-        let mut line = format!("{} &= {}", name_tex(m, model, &fm.id), symbolic);
+        let mut line = format!("{} = {}", name_tex(m, model, &fm.id), symbolic);
         if substituted != symbolic {
             line.push_str(&format!(" = {substituted}"));
         }
         line.push_str(&format!(" = {result}"));
         lines.push(line);
     }
-    format!(
-        "\\begin{{aligned}}\n{}\n\\end{{aligned}}",
-        lines.join(" \\\\\n")
-    )
+    lines
 }
 
 /// Renders LaTeX to MathML with KaTeX at build time; the error is KaTeX's
