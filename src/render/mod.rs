@@ -705,21 +705,17 @@ pub fn pdf_editions(
 
 /// The SVG a plot shows at the first track's defaults: the very fragment
 /// the HTML page starts with, for the print edition.
-pub(crate) fn default_svg(
-    lab: &Lab,
-    _act: usize,
-    _k: usize,
-    p: &PlotSpec,
-) -> Result<String, Diagnostics> {
+pub(crate) fn default_svg(lab: &Lab, p: &PlotSpec) -> Result<String, Diagnostics> {
     let mut cells = Cells::new(lab);
     let ctx = plot_cells(&mut cells, p)?;
     Ok(ctx["svg"].as_str().unwrap_or_default().to_string())
 }
 
 /// Brackets of an inline-math placeholder: private-use characters that no
-/// author types and Markdown passes through untouched.
-const MATH_OPEN: char = '\u{E000}';
-const MATH_CLOSE: char = '\u{E001}';
+/// author types and Markdown passes through untouched (the HTML and the
+/// Typst renderers both keep math out of their Markdown pass this way).
+pub(crate) const MATH_OPEN: char = '\u{E000}';
+pub(crate) const MATH_CLOSE: char = '\u{E001}';
 
 /// A JSON number for a displayed value (JSON has no NaN).
 fn number(n: f64) -> Value {

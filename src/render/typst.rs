@@ -14,7 +14,7 @@
 //! tasks. The key edition adds the correct options with all feedback, the
 //! reveals, and the task answers of every track.
 
-use super::{plain_text, show, Lab};
+use super::{plain_text, show, Lab, MATH_CLOSE, MATH_OPEN};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::keys::BookKey;
@@ -101,10 +101,6 @@ pub fn escape(s: &str) -> String {
     }
     out
 }
-
-/// Brackets of inline-math placeholders while Markdown is converted.
-const MATH_OPEN: char = '\u{E000}';
-const MATH_CLOSE: char = '\u{E001}';
 
 /// Markdown prose (values already in place) as Typst markup; inline math
 /// `\( ... \)` becomes `$ ... $` through `to_math`. The error names the
@@ -516,7 +512,7 @@ fn lab_source(
                     }
                     Instrument::Plot(p) => {
                         flush(&mut s, &mut cards);
-                        let svg = super::default_svg(lab, ai, k, p)?;
+                        let svg = super::default_svg(lab, p)?;
                         let path = format!("/plots/{}-{}-{}.svg", m.id, act.id, k);
                         let title = plain_text(lab, &p.title, Mode::Live, 0, &defaults[0]);
                         let _ = writeln!(
