@@ -116,9 +116,13 @@ pub fn build(root: &Path) -> Result<Build, Diagnostics> {
         })
         .collect();
     let mut files = Vec::new();
+    let mut figures = None;
     if config.outputs.html {
         match render::html_book(&config, &labs, &shared) {
-            Ok(f) => files.extend(f),
+            Ok((f, drawn)) => {
+                files.extend(f);
+                figures = Some(drawn);
+            }
             Err(d) => {
                 diags.extend(d);
                 return Err(diags);
@@ -142,7 +146,13 @@ pub fn build(root: &Path) -> Result<Build, Diagnostics> {
     }
     #[cfg(feature = "pdf")]
     if config.outputs.pdf {
-        match render::pdf_editions(&config, &labs, &shared, book_key.as_ref()) {
+        // The print edition embeds the plots the HTML pass drew; without
+        // HTML output they are drawn here.
+        let figures = match figures.take() {
+            Some(f) => f,
+            None => render::default_figures(&labs)?,
+        };
+        match render::pdf_editions(&config, &labs, &shared, book_key.as_ref(), &figures) {
             Ok((book, key)) => {
                 files.push(book);
                 keys.extend(key);
@@ -153,7 +163,7 @@ pub fn build(root: &Path) -> Result<Build, Diagnostics> {
             }
         }
     }
-    let _ = &book_key;
+    let _ = (&book_key, &figures);
     Ok(Build {
         keys,
         labs: labs.len(),

@@ -33,13 +33,56 @@ fn markdown_becomes_typst_markup() {
 #[test]
 fn a_math_error_names_the_latex() {
     let err = markdown("See \\(\\frac{1}\\).", &|_| Err("bad fraction".to_string())).unwrap_err();
-    assert_eq!(err, "`\\frac{1}`: bad fraction");
+    assert_eq!(err.to_string(), "`\\frac{1}`: bad fraction");
+}
+
+/// Inline math that KaTeX accepts but print cannot set is reported at the
+/// `\(` that opens it, with the LaTeX, and the build writes nothing.
+#[test]
+fn a_math_error_in_prose_is_located_at_its_opening_bracket() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"T\"\n").unwrap();
+    std::fs::create_dir(dir.path().join("missions")).unwrap();
+    let mission = r#"id: gap
+title: A gap
+constants:
+  - { id: w, tex: 'w', value: 2 m, unit: m }
+formulas:
+  - { id: twice, label: Twice, expr: "2 * w", unit: m, tex: 'W' }
+acts:
+  - id: one
+    title: One
+    story: |
+      The first line is fine.
+      Then \(a \smash{b}\) leaves a gap.
+"#;
+    std::fs::write(dir.path().join("missions/gap.yaml"), mission).unwrap();
+    let err = labgen::build(dir.path())
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    let first = err.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "missions/gap.yaml:12:12: error: the inline math does not convert for the PDF: `a \\smash{b}`: unknown command: \\smash",
+        "{err}"
+    );
+    assert!(
+        err.contains("help: check the math between \\( and \\)"),
+        "{err}"
+    );
 }
 
 /// The bundled book's Typst source for both editions (with the real LaTeX
-/// converter).
-fn sources() -> &'static (Document, Document) {
-    static S: OnceLock<(Document, Document)> = OnceLock::new();
+/// converter), and its HTML pages.
+struct Sources {
+    student: Document,
+    graders: Document,
+    pages: Vec<labgen::render::OutputFile>,
+}
+
+fn sources() -> &'static Sources {
+    static S: OnceLock<Sources> = OnceLock::new();
     S.get_or_init(|| {
         let config = labgen::config::load(root()).unwrap();
         let (missions, shared, d) =
@@ -69,15 +112,41 @@ fn sources() -> &'static (Document, Document) {
             .collect();
         let (_, _, key) = labgen::keys::render(&config, &labs).unwrap();
         let to_math = |l: &str| labgen::render::pdf::latex_to_typst(l);
-        let student = document(&config, &labs, &shared, "v", Edition::Student, &to_math).unwrap();
-        let graders = document(&config, &labs, &shared, "v", Edition::Key(&key), &to_math).unwrap();
-        (student, graders)
+        // The figures as the HTML pass draws them; `default_figures`, for
+        // builds without HTML, must draw the same.
+        let (pages, figures) = labgen::render::html_book(&config, &labs, &shared).unwrap();
+        assert_eq!(figures, labgen::render::default_figures(&labs).unwrap());
+        let student = document(
+            &config,
+            &labs,
+            &shared,
+            "v",
+            Edition::Student,
+            &to_math,
+            &figures,
+        )
+        .unwrap();
+        let graders = document(
+            &config,
+            &labs,
+            &shared,
+            "v",
+            Edition::Key(&key),
+            &to_math,
+            &figures,
+        )
+        .unwrap();
+        Sources {
+            student,
+            graders,
+            pages,
+        }
     })
 }
 
 #[test]
 fn every_lab_and_act_is_in_the_source() {
-    let (student, _) = sources();
+    let student = &sources().student;
     for title in [
         "The Data Gravity Trap",
         "The Data Engineering Audit",
@@ -98,7 +167,9 @@ fn every_lab_and_act_is_in_the_source() {
 
 #[test]
 fn the_student_edition_has_no_answers_and_the_key_has_them() {
-    let (student, graders) = sources();
+    let Sources {
+        student, graders, ..
+    } = sources();
     assert!(student.source.contains("label: \"Prediction\")"));
     assert!(!student.source.contains("answer: \"B\""));
     assert!(student.source.contains("answer: none"));
@@ -117,7 +188,7 @@ fn the_student_edition_has_no_answers_and_the_key_has_them() {
 
 #[test]
 fn plots_are_the_pages_svgs() {
-    let (student, _) = sources();
+    let student = &sources().student;
     let (path, svg) = student
         .files
         .iter()
@@ -127,9 +198,8 @@ fn plots_are_the_pages_svgs() {
     let svg = String::from_utf8(svg.clone()).unwrap();
     assert!(svg.starts_with("<svg"));
     // The page's default state: HDD, 4 workers.
-    let build = labgen::build(root()).unwrap();
-    let page = build
-        .files
+    let page = sources()
+        .pages
         .iter()
         .find(|f| f.path == Path::new("data-gravity-trap.html"))
         .unwrap();
@@ -162,6 +232,9 @@ fn the_pdfs_carry_the_book_and_are_reproducible() {
     ] {
         assert!(flat.contains(needle), "{needle} not in the PDF text");
     }
+    // A value in a worked example keeps its thousands separator tight (math
+    // would set a lone comma as punctuation: "800, 000 s").
+    assert!(flat.contains("800,000 s"), "{flat}");
     let key_text = pdf_extract::extract_text_from_mem(key).unwrap();
     let key_flat = key_text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(key_flat.contains("Prediction vs reality"));
@@ -175,4 +248,28 @@ fn the_pdfs_carry_the_book_and_are_reproducible() {
         .unwrap()
         .bytes;
     assert!(pdf == again, "the PDF differs between two builds");
+}
+
+#[test]
+fn a_wide_table_of_states_is_turned_on_its_side() {
+    let student = &sources().student;
+    // Act 1 of the audit: three controls and three cards fit as columns.
+    assert!(student.source.contains("#states-table((\"State\", \"Dataset size\", \"Distance between the sites\", \"Network link between the sites\", \"Network transfer time\", \"Shipping time\", \"Effective bandwidth of the shipment\"), ((\"Scale tier 1 on the reference line\", \"10 GB\", \"3,000 km\""));
+    // Act 2: three states and eight columns become a column per state.
+    assert!(student.source.contains("#states-table((\"\", \"The team's pipeline (JSON, four workers, SATA SSD)\", \"Re-encoded as Protobuf\", \"Moved to an NVMe SSD\"), ((\"Serialization format\", \"JSON\", \"Protobuf\", \"JSON\"), (\"Data-loader workers\", \"4\", \"4\", \"4\"), (\"Storage\", \"SATA SSD\", \"SATA SSD\", \"NVMe SSD (PCIe Gen3)\"), (\"GPU idle (the feeding tax)\", \"73.2%\", \"0.0%\", \"73.2%\")"));
+}
+
+#[test]
+fn a_worked_line_comes_whole_and_broken_at_its_equals_signs() {
+    let student = &sources().student;
+    // The first step of the audit's crossover example: 1 PB over 10 Gbps.
+    let one = "$ T _(upright(w i r e )) = frac(D ,B W _(upright(l i n k ))) = frac(#textmath[1 PB];,#textmath[10 Gbps];) = #textmath[800\\,000 s]; approx  #textmath[9.3 days]; $";
+    let broken = "$ T _(upright(w i r e )) &= frac(D ,B W _(upright(l i n k ))) \\\n  &= frac(#textmath[1 PB];,#textmath[10 Gbps];) \\\n  &= #textmath[800\\,000 s]; approx  #textmath[9.3 days]; $";
+    assert!(
+        student.source.contains(&format!(
+            "(\"An archive across the country\", {one}, {broken})"
+        )),
+        "{}",
+        &student.source[student.source.find("worked: (").unwrap()..][..600]
+    );
 }

@@ -130,19 +130,23 @@ pub fn html_book(
     config: &Config,
     labs: &[Lab],
     shared: &[crate::mission::Constant],
-) -> Result<Vec<OutputFile>, Diagnostics> {
+) -> Result<(Vec<OutputFile>, Figures), Diagnostics> {
     let tera = templates()?;
     let mut files = Vec::new();
+    let mut figures = Figures::new();
     let mut diags = Diagnostics::new();
     let mut entries = Vec::new();
     // The page stores it with the student's ledger (see `keys::book_version`).
     let version = crate::keys::book_version(labs.iter().map(|l| l.mission));
     for lab in labs {
         match lab_page(config, lab, &tera, &version) {
-            Ok(bytes) => files.push(OutputFile {
-                path: PathBuf::from(lab_file(&lab.mission.id)),
-                bytes,
-            }),
+            Ok((bytes, f)) => {
+                files.push(OutputFile {
+                    path: PathBuf::from(lab_file(&lab.mission.id)),
+                    bytes,
+                });
+                figures.extend(f);
+            }
             Err(d) => diags.extend(d),
         }
         entries.push(json!({
@@ -191,7 +195,7 @@ pub fn html_book(
         path: PathBuf::from("theme/labgen.js"),
         bytes: THEME_JS.as_bytes().to_vec(),
     });
-    Ok(files)
+    Ok((files, figures))
 }
 
 /// A pinned text as plain words (Markdown markers kept), at the first track.
@@ -262,6 +266,8 @@ struct Cells<'a> {
     math: Vec<String>,
     /// The model entries the chart being drawn needs (see figures.rs).
     chart_entries: Vec<usize>,
+    /// Each plot's SVG at the first track's defaults, by `figure_path`.
+    figures: Figures,
 }
 
 impl<'a> Cells<'a> {
@@ -275,6 +281,7 @@ impl<'a> Cells<'a> {
             defaults: sweep::track_defaults(lab.mission),
             math: Vec::new(),
             chart_entries: Vec::new(),
+            figures: Figures::new(),
         }
     }
 
@@ -663,13 +670,42 @@ pub fn pdf_editions(
     labs: &[Lab],
     shared: &[crate::mission::Constant],
     key: Option<&crate::keys::BookKey>,
+    figures: &Figures,
 ) -> Result<(OutputFile, Option<OutputFile>), Diagnostics> {
     use self::typst::{document, Edition};
     let version = crate::keys::book_version(labs.iter().map(|l| l.mission));
-    let to_math = |l: &str| pdf::latex_to_typst(l);
-    let student = document(config, labs, shared, &version, Edition::Student, &to_math)?;
+    // Both editions set the same math; each piece of LaTeX is converted
+    // (and trial-compiled) once.
+    let converted = std::cell::RefCell::new(HashMap::<String, Result<String, String>>::new());
+    let to_math = |l: &str| {
+        if let Some(r) = converted.borrow().get(l) {
+            return r.clone();
+        }
+        let r = pdf::latex_to_typst(l);
+        converted.borrow_mut().insert(l.to_string(), r.clone());
+        r
+    };
+    let student = document(
+        config,
+        labs,
+        shared,
+        &version,
+        Edition::Student,
+        &to_math,
+        figures,
+    )?;
     let graders = key
-        .map(|k| document(config, labs, shared, &version, Edition::Key(k), &to_math))
+        .map(|k| {
+            document(
+                config,
+                labs,
+                shared,
+                &version,
+                Edition::Key(k),
+                &to_math,
+                figures,
+            )
+        })
         .transpose()?;
     let typeset = |doc: &self::typst::Document, name: &str| {
         pdf::compile(&doc.source, &doc.files).map_err(|errors| {
@@ -703,12 +739,35 @@ pub fn pdf_editions(
     ))
 }
 
-/// The SVG a plot shows at the first track's defaults: the very fragment
-/// the HTML page starts with, for the print edition.
-pub(crate) fn default_svg(lab: &Lab, p: &PlotSpec) -> Result<String, Diagnostics> {
-    let mut cells = Cells::new(lab);
-    let ctx = plot_cells(&mut cells, p)?;
-    Ok(ctx["svg"].as_str().unwrap_or_default().to_string())
+/// Each plot's SVG at the first track's defaults (the very fragment its
+/// HTML page starts with), by virtual path ([`figure_path`]). The HTML
+/// pass collects them as it draws; the print edition embeds them.
+pub type Figures = BTreeMap<String, String>;
+
+/// Where the print edition finds the SVG of plot `k` of an act.
+pub fn figure_path(lab: &str, act: &str, k: usize) -> String {
+    format!("/plots/{lab}-{act}-{k}.svg")
+}
+
+/// The figures of labs whose HTML pages are not being written (a build
+/// with the PDF but without `[output.html]`): every plot drawn at its
+/// defaults, as the HTML pass would collect them.
+pub fn default_figures(labs: &[Lab]) -> Result<Figures, Diagnostics> {
+    let mut figures = Figures::new();
+    for lab in labs {
+        let mut cells = Cells::new(lab);
+        for act in &lab.mission.acts {
+            let Some(sim) = &act.simulator else { continue };
+            for (k, inst) in sim.instruments.iter().enumerate() {
+                if let Instrument::Plot(p) = inst {
+                    let ctx = plot_cells(&mut cells, p)?;
+                    let svg = ctx["svg"].as_str().unwrap_or_default().to_string();
+                    figures.insert(figure_path(&lab.mission.id, &act.id, k), svg);
+                }
+            }
+        }
+    }
+    Ok(figures)
 }
 
 /// Brackets of an inline-math placeholder: private-use characters that no
@@ -1091,7 +1150,15 @@ fn instrument_ctx(
                 "notes": notes,
             }))
         }
-        Instrument::Plot(p) => plot_cells(cells, p),
+        Instrument::Plot(p) => {
+            let ctx = plot_cells(cells, p)?;
+            // The print edition shows the very SVG the page starts with.
+            if let Some(svg) = ctx["svg"].as_str() {
+                let path = figure_path(&mission.id, act, k);
+                cells.figures.insert(path, svg.to_string());
+            }
+            Ok(ctx)
+        }
         Instrument::Badges(list) => {
             let mut badges = Vec::new();
             for (b, badge) in list.iter().enumerate() {
@@ -1205,21 +1272,31 @@ pub fn worked_latex(lab: &Lab, formula: &str, mode: Mode, track: usize, pos: &[u
         "\\begin{{aligned}}\n{}\n\\end{{aligned}}",
         worked_lines(lab, formula, mode, track, pos)
             .iter()
-            .map(|l| l.replacen(" = ", " &= ", 1))
+            .map(|parts| {
+                let mut line = parts.first().cloned().unwrap_or_default();
+                for (i, p) in parts.iter().enumerate().skip(1) {
+                    line.push_str(if i == 1 { " &= " } else { " = " });
+                    line.push_str(p);
+                }
+                line
+            })
             .collect::<Vec<_>>()
             .join(" \\\\\n")
     )
 }
 
-/// The lines of a worked example, one LaTeX equation per formula (its
-/// inputs that are formulas first): symbol = expression = values = result.
+/// The lines of a worked example, one equation per formula (its inputs
+/// that are formulas first), each as the LaTeX of its sides: symbol,
+/// expression, values (left out when they read the same as the
+/// expression) and result. The sides are joined by `=`; print breaks a
+/// long line between them.
 pub fn worked_lines(
     lab: &Lab,
     formula: &str,
     mode: Mode,
     track: usize,
     pos: &[usize],
-) -> Vec<String> {
+) -> Vec<Vec<String>> {
     let (m, model) = (lab.mission, lab.model);
     let value = |name: &str| -> Option<f64> {
         let slot = model.slot(name)?;
@@ -1276,11 +1353,11 @@ pub fn worked_lines(
             }
             _ => text_tex(&shown_result.text),
         };
-        let mut line = format!("{} = {}", name_tex(m, model, &fm.id), symbolic);
+        let mut line = vec![name_tex(m, model, &fm.id), symbolic.clone()];
         if substituted != symbolic {
-            line.push_str(&format!(" = {substituted}"));
+            line.push(substituted);
         }
-        line.push_str(&format!(" = {result}"));
+        line.push(result);
         lines.push(line);
     }
     lines
@@ -1360,7 +1437,7 @@ fn lab_page(
     lab: &Lab,
     tera: &tera::Tera,
     version: &str,
-) -> Result<Vec<u8>, Diagnostics> {
+) -> Result<(Vec<u8>, Figures), Diagnostics> {
     let exam = config.outputs.exam;
     let m = lab.mission;
     let mut cells = Cells::new(lab);
@@ -1609,7 +1686,8 @@ fn lab_page(
     ctx.insert("data", &data);
     ctx.insert("exam", &exam);
     ctx.insert("book_version", version);
-    tera.render("lab.html", &ctx)
-        .map(String::into_bytes)
-        .map_err(|e| internal(format!("lab template: {e:?}")))
+    let page = tera
+        .render("lab.html", &ctx)
+        .map_err(|e| internal(format!("lab template: {e:?}")))?;
+    Ok((page.into_bytes(), cells.figures))
 }

@@ -218,6 +218,9 @@ struct Shared {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
+    /// The prelude, parsed once: every trial compilation of a formula
+    /// imports it, and parsing 800 lines each time would dominate.
+    prelude: Option<Source>,
 }
 
 static SHARED: LazyLock<Shared> = LazyLock::new(|| {
@@ -230,6 +233,9 @@ static SHARED: LazyLock<Shared> = LazyLock::new(|| {
         library: LazyHash::new(Library::default()),
         book: LazyHash::new(book),
         fonts,
+        prelude: file_id(BOOK_TYP_PATH)
+            .ok()
+            .map(|id| Source::new(id, BOOK_TYP.to_string())),
     }
 });
 
@@ -254,8 +260,16 @@ impl BookWorld {
         let mut map = HashMap::new();
         // The built-in prelude goes in first so that a caller's own
         // `/book.typ` replaces it.
-        let prelude = (BOOK_TYP_PATH.to_string(), BOOK_TYP.as_bytes().to_vec());
-        for (path, bytes) in std::iter::once(&prelude).chain(files) {
+        if let Some(prelude) = &SHARED.prelude {
+            map.insert(
+                prelude.id(),
+                VirtualFile {
+                    bytes: Bytes::new(BOOK_TYP.as_bytes()),
+                    source: OnceLock::from(Ok(prelude.clone())),
+                },
+            );
+        }
+        for (path, bytes) in files {
             let id = file_id(path).map_err(|e| vec![e])?;
             map.insert(
                 id,

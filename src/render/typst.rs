@@ -14,7 +14,7 @@
 //! tasks. The key edition adds the correct options with all feedback, the
 //! reveals, and the task answers of every track.
 
-use super::{plain_text, show, Lab, MATH_CLOSE, MATH_OPEN};
+use super::{plain_text, show, Figures, Lab, MATH_CLOSE, MATH_OPEN};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::keys::BookKey;
@@ -102,10 +102,25 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// Inline math in prose that the converter rejected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MathError {
+    /// The LaTeX between `\(` and `\)`.
+    pub latex: String,
+    /// The converter's message.
+    pub message: String,
+}
+
+impl std::fmt::Display for MathError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}`: {}", self.latex, self.message)
+    }
+}
+
 /// Markdown prose (values already in place) as Typst markup; inline math
 /// `\( ... \)` becomes `$ ... $` through `to_math`. The error names the
 /// LaTeX that did not convert.
-pub fn markdown(md: &str, to_math: MathConverter) -> Result<String, String> {
+pub fn markdown(md: &str, to_math: MathConverter) -> Result<String, MathError> {
     // Pull inline math out first: Markdown would read `\(` as an escape.
     let mut maths = Vec::new();
     let mut src = String::with_capacity(md.len());
@@ -116,7 +131,10 @@ pub fn markdown(md: &str, to_math: MathConverter) -> Result<String, String> {
         };
         src.push_str(&rest[..open]);
         let latex = &rest[open + 2..close];
-        let typ = to_math(latex).map_err(|e| format!("`{latex}`: {e}"))?;
+        let typ = to_math(latex).map_err(|message| MathError {
+            latex: latex.to_string(),
+            message,
+        })?;
         let _ = write!(src, "{MATH_OPEN}{}{MATH_CLOSE}", maths.len());
         maths.push(typ);
         rest = &rest[close + 2..];
@@ -201,7 +219,8 @@ fn push_text(out: &mut String, t: &str, maths: &[String]) {
     out.push_str(&escape(rest));
 }
 
-/// The lab-book document for one edition.
+/// The lab-book document for one edition. `figures` holds every plot's
+/// SVG (see [`super::Figures`]).
 pub fn document(
     config: &Config,
     labs: &[Lab],
@@ -209,6 +228,7 @@ pub fn document(
     version: &str,
     edition: Edition,
     to_math: MathConverter,
+    figures: &Figures,
 ) -> Result<Document, Diagnostics> {
     let mut doc = Document::default();
     let mut diags = Diagnostics::new();
@@ -249,7 +269,7 @@ pub fn document(
     );
     let _ = writeln!(s, "#contents()");
     for lab in labs {
-        if let Err(d) = lab_source(&mut doc, lab, edition, to_math) {
+        if let Err(d) = lab_source(&mut doc, lab, edition, to_math, figures) {
             diags.extend(d);
         }
     }
@@ -282,6 +302,7 @@ fn lab_source(
     lab: &Lab,
     edition: Edition,
     to_math: MathConverter,
+    figures: &Figures,
 ) -> Result<(), Diagnostics> {
     let m = lab.mission;
     let model = lab.model;
@@ -512,8 +533,10 @@ fn lab_source(
                     }
                     Instrument::Plot(p) => {
                         flush(&mut s, &mut cards);
-                        let svg = super::default_svg(lab, p)?;
-                        let path = format!("/plots/{}-{}-{}.svg", m.id, act.id, k);
+                        let path = super::figure_path(&m.id, &act.id, k);
+                        let Some(svg) = figures.get(&path) else {
+                            return Err(super::internal(format!("no figure drawn for {path}")));
+                        };
                         let title = plain_text(lab, &p.title, Mode::Live, 0, &defaults[0]);
                         let _ = writeln!(
                             s,
@@ -521,7 +544,7 @@ fn lab_source(
                             string(&path),
                             string(&title)
                         );
-                        doc.files.push((path, svg.into_bytes()));
+                        doc.files.push((path, svg.clone().into_bytes()));
                     }
                 }
             }
@@ -598,20 +621,26 @@ fn lab_source(
                         Some(sc) => sc.label.clone(),
                         None => "At the settings shown".to_string(),
                     };
-                    for (n, line) in super::worked_lines(lab, &w.formula, mode, track, &pos)
+                    for (n, parts) in super::worked_lines(lab, &w.formula, mode, track, &pos)
                         .iter()
                         .enumerate()
                     {
-                        let typ = to_math(line).map_err(|e| {
-                            let mut d = Diagnostics::new();
-                            d.push(Diagnostic::error(
-                                Some(w.loc.clone()),
-                                format!("the worked example does not convert for the PDF: {e}"),
-                            ));
-                            d
-                        })?;
+                        let mut sides = Vec::with_capacity(parts.len());
+                        for part in parts {
+                            sides.push(to_math(part).map_err(|e| {
+                                let mut d = Diagnostics::new();
+                                d.push(Diagnostic::error(
+                                    Some(w.loc.clone()),
+                                    format!("the worked example does not convert for the PDF: {e}"),
+                                ));
+                                d
+                            })?);
+                        }
                         let tag = if n == 0 { label.clone() } else { String::new() };
-                        steps.push(array([string(&tag), format!("$ {typ} $")]));
+                        // One line, and the same broken before each `=`
+                        // for when one line does not fit.
+                        let (one, broken) = worked_forms(&sides);
+                        steps.push(array([string(&tag), one, broken]));
                     }
                 }
             }
@@ -627,6 +656,24 @@ fn lab_source(
     Ok(())
 }
 
+/// A worked-example line from the Typst math of its sides: on one line,
+/// and aligned on `=` with a line per side after the first two (for
+/// `mathpeek` to use when one line would not fit).
+fn worked_forms(sides: &[String]) -> (String, String) {
+    let one = format!("$ {} $", sides.join(" = "));
+    let mut broken = String::from("$ ");
+    for (i, side) in sides.iter().enumerate() {
+        match i {
+            0 => {}
+            1 => broken.push_str(" &= "),
+            _ => broken.push_str(" \\\n  &= "),
+        }
+        broken.push_str(side);
+    }
+    broken.push_str(" $");
+    (one, broken)
+}
+
 /// The content inside `[...]`.
 fn inner(content: &str) -> &str {
     content
@@ -635,13 +682,20 @@ fn inner(content: &str) -> &str {
         .unwrap_or(content)
 }
 
-/// A diagnostic for prose whose inline math does not convert.
-fn located(m: &Mission, t: &Text, message: &str) -> Diagnostics {
+/// A diagnostic for prose whose inline math does not convert, located at
+/// the `\(` that opens it (values are filled in outside math, so the LaTeX
+/// reads in the mission as it reached the converter).
+fn located(m: &Mission, t: &Text, e: &MathError) -> Diagnostics {
+    let at = t
+        .src
+        .find(&format!("\\({}", e.latex))
+        .or_else(|| t.src.find(&e.latex).map(|i| i.saturating_sub(2)))
+        .unwrap_or(0);
     let mut d = Diagnostics::new();
     d.push(
         Diagnostic::error(
-            Some(t.locate(&m.source, 0)),
-            format!("the inline math does not convert for the PDF: {message}"),
+            Some(t.locate(&m.source, at)),
+            format!("the inline math does not convert for the PDF: {e}"),
         )
         .with_hint("check the math between \\( and \\)"),
     );
@@ -776,8 +830,8 @@ fn explore_table(s: &mut String, lab: &Lab, act: usize) {
     let mut columns = vec![string("State")];
     columns.extend(sim.controls.iter().map(|&c| string(&m.controls[c].label)));
     columns.extend(metrics.iter().map(|v| string(&slot_label(lab, v))));
-    let mut rows = Vec::new();
-    for i in scenarios {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for &i in &scenarios {
         let mode = Mode::Scenario(i as u16);
         let track = sweep::fixed_track(m, mode).unwrap_or(0);
         let pos = sweep::base_positions(m, mode)[track].clone();
@@ -796,15 +850,35 @@ fn explore_table(s: &mut String, lab: &Lab, act: usize) {
             });
             row.push(string(&text));
         }
-        rows.push(array(row));
+        rows.push(row);
     }
-    let _ = writeln!(
-        s,
-        "#states-table({}, {}, caption: {})",
-        array(columns),
-        array(rows),
-        string(&format!("States to explore in act {}", act + 1))
-    );
+    let caption = string(&format!("States to explore in act {}", act + 1));
+    // Many columns and few states read better turned on their side: a row
+    // per setting and value, a column per state. A page has room for about
+    // seven columns of this size.
+    if columns.len() > 7 && rows.len() + 1 < columns.len() {
+        let mut turned = Vec::with_capacity(columns.len() - 1);
+        for (k, label) in columns.iter().enumerate().skip(1) {
+            let mut row = vec![label.clone()];
+            row.extend(rows.iter().map(|r| r[k].clone()));
+            turned.push(array(row));
+        }
+        let mut header = vec![string("")];
+        header.extend(rows.iter().map(|r| r[0].clone()));
+        let _ = writeln!(
+            s,
+            "#states-table({}, {}, caption: {caption})",
+            array(header),
+            array(turned)
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "#states-table({}, {}, caption: {caption})",
+            array(columns),
+            array(rows.into_iter().map(array))
+        );
+    }
 }
 
 /// The appendix: the shared constants and each lab's own, with sources.
