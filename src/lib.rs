@@ -57,7 +57,12 @@ pub struct Build {
 /// Returns every diagnostic when any error is found; all stages that can
 /// run do run, so one build reports as many problems as possible.
 pub fn build(root: &Path) -> Result<Build, Diagnostics> {
-    let config = config::load(root)?;
+    build_with(root, config::load(root)?)
+}
+
+/// [`build`] with a configuration already loaded (and possibly adjusted,
+/// as the benchmark does to time the book with and without its PDFs).
+pub fn build_with(root: &Path, config: config::Config) -> Result<Build, Diagnostics> {
     let (mut missions, shared, mut diags) = mission::load_book(root, &root.join(&config.missions));
     let mut compiled = Vec::new();
     for m in &missions {
