@@ -839,9 +839,17 @@ fn answer_table<'a>(
             }
             Instrument::Badges(list) => {
                 for b in list {
+                    // The condition as the author wrote it: the badge's
+                    // texts hold `{{ }}` references, which a header cannot
+                    // fill in for every track at once.
+                    let condition = m
+                        .formulas
+                        .iter()
+                        .find(|f| f.id == b.ok)
+                        .map_or(b.ok.as_str(), |f| f.expr.src.trim());
                     columns.push(Column {
                         key: ColumnKey {
-                            header: format!("Badge \"{}\" met", b.good.src.trim()),
+                            header: format!("Constraint met: {condition}"),
                             kind: "badge",
                             name: None,
                             unit: String::new(),

@@ -13,8 +13,16 @@ fn root() -> &'static Path {
     ))
 }
 
+/// The book without its PDF editions, which tests/pdf.rs covers; typesetting
+/// them here too would only slow the suite.
+fn build_without_pdf(root: &Path) -> Result<labgen::Build, labgen::Diagnostics> {
+    let mut config = labgen::config::load(root)?;
+    config.outputs.pdf = false;
+    labgen::build_with(root, config)
+}
+
 fn page() -> String {
-    let build = labgen::build(root()).unwrap_or_else(|d| panic!("{d}"));
+    let build = build_without_pdf(root()).unwrap_or_else(|d| panic!("{d}"));
     assert!(build.warnings.is_empty(), "{}", build.warnings);
     let f = build
         .files

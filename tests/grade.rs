@@ -20,10 +20,18 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The book without its PDF editions, which tests/pdf.rs covers; typesetting
+/// them here too would only slow the suite.
+fn build_without_pdf(root: &Path) -> Result<labgen::Build, labgen::Diagnostics> {
+    let mut config = labgen::config::load(root)?;
+    config.outputs.pdf = false;
+    labgen::build_with(root, config)
+}
+
 /// The bundled book, built once; its book.toml asks for keys.
 fn build() -> &'static labgen::Build {
     static BUILD: OnceLock<labgen::Build> = OnceLock::new();
-    BUILD.get_or_init(|| labgen::build(root()).unwrap_or_else(|d| panic!("{d}")))
+    BUILD.get_or_init(|| build_without_pdf(root()).unwrap_or_else(|d| panic!("{d}")))
 }
 
 fn answers_json() -> &'static [u8] {
