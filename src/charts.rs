@@ -292,6 +292,10 @@ pub struct Waterfall {
     pub steps: Vec<crate::plots::Series>,
     /// Optional final bar from 0 to the sum of the steps.
     pub total: Option<Total>,
+    /// The value range the axis must cover, e.g. the extent over every
+    /// state a page can show, so the axis holds still while the bars move;
+    /// widened to the data if needed. `None` fits the axis to the data.
+    pub range: Option<(f64, f64)>,
 }
 
 /// The final bar of a [`Waterfall`]; its height is the sum of the steps.
@@ -2212,6 +2216,20 @@ struct WfBar {
 }
 
 /// Waterfall, 640×360, vertical bars left to right.
+/// The lowest and highest running totals of a waterfall, 0 included (the
+/// bars start there).
+pub fn waterfall_extent(w: &Waterfall) -> (f64, f64) {
+    let mut cum = 0.0f64;
+    let (mut lo, mut hi) = (0.0f64, 0.0f64);
+    for s in &w.steps {
+        let v = tame(s.value, false).unwrap_or(0.0);
+        cum = (cum + v).clamp(-1e300, 1e300);
+        lo = lo.min(cum);
+        hi = hi.max(cum);
+    }
+    (lo, hi)
+}
+
 fn render_waterfall(w: &Waterfall) -> String {
     let title = clean(&w.title);
     let mut bars = Vec::with_capacity(w.steps.len() + 1);
@@ -2239,10 +2257,11 @@ fn render_waterfall(w: &Waterfall) -> String {
         });
     }
 
-    let (lo, hi) = bars
-        .iter()
-        .flat_map(|b| [b.a, b.b])
-        .fold((0.0f64, 0.0f64), |(l, h), v| (l.min(v), h.max(v)));
+    let (lo, hi) = waterfall_extent(w);
+    let (lo, hi) = match w.range {
+        Some((a, b)) if a.is_finite() && b.is_finite() => (lo.min(a), hi.max(b)),
+        _ => (lo, hi),
+    };
     let (lo, hi) = if hi > lo { (lo, hi) } else { (0.0, 1.0) };
     let ticks = linear_ticks(lo, hi, false, "");
     let tick_w = ticks
@@ -3020,6 +3039,7 @@ mod tests {
                 text: s("155 s"),
                 tone: Tone::Info,
             }),
+            range: None,
         }
     }
 
@@ -3821,6 +3841,7 @@ mod tests {
                     axis_label: words.clone(),
                     steps: steps.clone(),
                     total,
+                    range: None,
                 }));
             }
         }

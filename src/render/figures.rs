@@ -200,6 +200,11 @@ fn fix_scales(drawn: &mut [&mut Drawn]) {
                     widen(&mut y, *v, r.log);
                 }
             }
+            Chart::Waterfall(w) => {
+                let (lo, hi) = charts::waterfall_extent(w);
+                widen(&mut y, lo, false);
+                widen(&mut y, hi, false);
+            }
             _ => {}
         }
     }
@@ -222,6 +227,8 @@ fn fix_scales(drawn: &mut [&mut Drawn]) {
                     }
                 }
             }
+            // The renderer rounds the ends to its ticks.
+            Chart::Waterfall(w) => w.range = (y.0 <= y.1).then_some(y),
             _ => {}
         }
     }
@@ -780,6 +787,7 @@ fn waterfall(
                 text: sum_text,
                 tone: plots::Tone::Neutral,
             }),
+            range: None,
         }),
         table,
     })
