@@ -727,3 +727,29 @@ fn a_badge_column_is_headed_by_its_condition() {
     );
     assert!(!header.contains("{{"), "{header}");
 }
+
+/// A task answer of the bundled book, as graders read it in answers.json.
+fn task_answer<'a>(key: &'a Value, lab: &str, id: &str, track: &str) -> &'a Value {
+    key["labs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == lab)
+        .unwrap_or_else(|| panic!("no lab {lab}"))["numeric"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == id && n["track"] == track && n["source"] == "task")
+        .unwrap_or_else(|| panic!("no task {id} on {track}"))
+}
+
+#[test]
+fn bundled_task_answers_match_hand_calculations() {
+    let key = answers(bundled());
+    // The data factory: 1 PB before a 10-day deadline needs
+    // 8e15 bit / 864,000 s = 9.26 Gbps.
+    let link = task_answer(&key, "data-factory", "gravity.link_for_deadline", "cloud");
+    assert_eq!(link["unit"], "Gbps");
+    close(&link["value"], 8e15 / (10.0 * 86_400.0) / 1e9);
+    assert_eq!(link["text"], "9.26 Gbps");
+}
