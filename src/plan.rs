@@ -41,6 +41,9 @@ fn fields<'a>(m: &'a Mission, push: &mut dyn FnMut(Option<&'a Text>, Mode, Optio
     for t in &m.tracks {
         push(t.summary.as_ref(), Pinned, None);
     }
+    for c in &m.controls {
+        push(c.help.as_ref(), Pinned, None);
+    }
     for (i, a) in m.acts.iter().enumerate() {
         let act = Some(i);
         push(a.story.as_ref(), Pinned, act);

@@ -150,6 +150,30 @@ fn a_typed_number_in_prose_is_reported_where_it_is() {
 }
 
 #[test]
+fn a_controls_help_is_prose_too() {
+    // Typed, the largest stop is an error like any number in prose...
+    let m = MISSION.replace(
+        "    unit: data\nformulas:",
+        "    unit: data\n    help: Up to 50 TB.\nformulas:",
+    );
+    let line = line_of(&m, "help: Up to 50 TB.");
+    let hint = "  help: refer to the model with `{{ name }}` (or `{{ name @ scenario }}`); for a fixed, cited figure write `{{ fact \"...\" from \"source\" }}`";
+    assert_eq!(
+        Book::new(&m).errors(),
+        format!("missions/transfer.yaml:{line}:17: error: the number `50 TB` is typed into the text instead of computed\n{hint}\n")
+    );
+    // ...and referred to, it is computed and shown under the slider.
+    let m = MISSION.replace(
+        "    unit: data\nformulas:",
+        "    unit: data\n    help: \"Up to {{ size @ big }}.\"\nformulas:",
+    );
+    let page = Book::new(&m).page();
+    let i = page.find("<p class=\"control-help\">").expect("help shown");
+    let help = &page[i..i + page[i..].find("</p>").unwrap()];
+    assert!(help.contains(">50 TB</span>."), "{help}");
+}
+
+#[test]
 fn a_cited_fact_passes_the_lint_and_shows_its_source() {
     let m = MISSION.replace(
         "takes {{ t @ big }} on this track.",

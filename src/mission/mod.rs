@@ -238,8 +238,9 @@ pub struct Control {
     pub dim: Dim,
     /// How to show values in prose.
     pub display: Display,
-    /// Help text under the control.
-    pub help: Option<String>,
+    /// Help text under the control: prose, so numbers in it come from
+    /// the model (`{{ name }}`) like everywhere else.
+    pub help: Option<Text>,
     /// Where it is defined.
     pub loc: Location,
 }

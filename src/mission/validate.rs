@@ -1964,7 +1964,7 @@ fn control(ctx: &mut Ctx, c: &raw::RawControl) -> Control {
                 default,
                 dim,
                 display,
-                help: c.help.as_ref().map(|h| h.value.clone()),
+                help: c.help.as_ref().map(|h| ctx.text(h)),
                 loc: ctx.loc(&c.id),
             };
         }
@@ -2029,7 +2029,7 @@ fn control(ctx: &mut Ctx, c: &raw::RawControl) -> Control {
                 default,
                 dim: on.dim,
                 display,
-                help: c.help.as_ref().map(|h| h.value.clone()),
+                help: c.help.as_ref().map(|h| ctx.text(h)),
                 loc: ctx.loc(&c.id),
             };
         }
@@ -2072,7 +2072,7 @@ fn control(ctx: &mut Ctx, c: &raw::RawControl) -> Control {
         default: 0,
         dim,
         display,
-        help: c.help.as_ref().map(|h| h.value.clone()),
+        help: c.help.as_ref().map(|h| ctx.text(h)),
         loc: ctx.loc(&c.id),
     };
     match &c.default {

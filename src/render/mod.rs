@@ -824,7 +824,8 @@ struct OptionCtx {
     selected: bool,
 }
 
-fn control_ctx(m: &Mission, c: usize, pos: usize) -> ControlCtx {
+fn control_ctx(cells: &mut Cells, c: usize, pos: usize) -> Result<ControlCtx, Diagnostics> {
+    let m = cells.lab.mission;
     let control = &m.controls[c];
     let (kind, min, max, step, value) = match control.kind {
         ControlKind::Slider {
@@ -858,7 +859,7 @@ fn control_ctx(m: &Mission, c: usize, pos: usize) -> ControlCtx {
             String::new(),
         ),
     };
-    ControlCtx {
+    Ok(ControlCtx {
         id: control.id.clone(),
         label: control.label.clone(),
         kind,
@@ -878,8 +879,11 @@ fn control_ctx(m: &Mission, c: usize, pos: usize) -> ControlCtx {
             })
             .collect(),
         checked: pos == 1,
-        help: control.help.clone(),
-    }
+        help: match &control.help {
+            Some(t) => Some(cells.inline(t, Mode::Pinned)?),
+            None => None,
+        },
+    })
 }
 
 /// A number for an HTML attribute: shortest form that round-trips, so a
@@ -1469,8 +1473,8 @@ fn lab_page(
                 let controls: Vec<ControlCtx> = sim
                     .controls
                     .iter()
-                    .map(|&c| control_ctx(m, c, defaults0[c]))
-                    .collect();
+                    .map(|&c| control_ctx(&mut cells, c, defaults0[c]))
+                    .collect::<Result<_, _>>()?;
                 let mut instruments = Vec::new();
                 for (k, inst) in sim.instruments.iter().enumerate() {
                     match instrument_ctx(&mut cells, &a.id, k, inst) {
