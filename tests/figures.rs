@@ -184,43 +184,6 @@ fn scales_stay_put_within_a_track() {
 }
 
 #[test]
-fn a_waterfall_keeps_its_axis_while_its_bars_move() {
-    let html = page();
-    let d = data(&html);
-    let fragments = d["fragments"].as_array().unwrap();
-    let dims = svg_dims(&html, "waterfall");
-    let wf = figure(&html, "waterfall");
-    let at = wf.find("class=\"plot-svg\" data-cell=\"").unwrap() + 28;
-    let n: usize = wf[at..at + wf[at..].find('"').unwrap()].parse().unwrap();
-    let ids = d["cells"][n]["html"].as_array().unwrap();
-    // Tracks come first in a cell's dimensions; each track has its scale.
-    assert_eq!(dims[0], "track", "{dims:?}");
-    let tracks = d["cells"][n]["shape"][0].as_u64().unwrap() as usize;
-    let per_track = ids.len() / tracks;
-    let ticks = |svg: &str| -> Vec<String> {
-        svg.match_indices("text-anchor=\"end\"")
-            .map(|(i, _)| {
-                let rest = &svg[i..];
-                rest[rest.find('>').unwrap() + 1..rest.find('<').unwrap()].to_string()
-            })
-            .collect()
-    };
-    for group in ids.chunks(per_track) {
-        let svgs: Vec<&str> = group
-            .iter()
-            .map(|id| fragments[id.as_u64().unwrap() as usize].as_str().unwrap())
-            .collect();
-        let first = ticks(svgs[0]);
-        assert!(first.len() >= 2, "{first:?}");
-        for svg in &svgs {
-            assert_eq!(ticks(svg), first);
-        }
-        // The bars do move: the states draw different pictures.
-        assert!(svgs.iter().any(|s| *s != svgs[0]));
-    }
-}
-
-#[test]
 fn charts_are_byte_identical_across_builds() {
     assert_eq!(page(), page());
 }

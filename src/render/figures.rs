@@ -164,6 +164,8 @@ pub(super) fn chart_cells(cells: &mut Cells, p: &PlotSpec) -> Result<Value, Diag
 fn fix_scales(drawn: &mut [&mut Drawn]) {
     let mut x = (f64::INFINITY, f64::NEG_INFINITY);
     let mut y = (f64::INFINITY, f64::NEG_INFINITY);
+    // Smallest and largest extent of a waterfall's bars over the states.
+    let mut spans = (f64::INFINITY, 0.0f64);
     let widen = |r: &mut (f64, f64), v: f64, log: bool| {
         if v.is_finite() && (!log || v > 0.0) {
             r.0 = r.0.min(v);
@@ -204,10 +206,16 @@ fn fix_scales(drawn: &mut [&mut Drawn]) {
                 let (lo, hi) = charts::waterfall_extent(w);
                 widen(&mut y, lo, false);
                 widen(&mut y, hi, false);
+                spans.0 = spans.0.min(hi - lo);
+                spans.1 = spans.1.max(hi - lo);
             }
             _ => {}
         }
     }
+    // A waterfall's axis is linear: one range over states a hundred times
+    // apart would flatten most of them to nothing. Its axis holds still only
+    // while every state's bars keep a tenth of the height.
+    let steady_waterfall = spans.0 > 0.0 && spans.1 <= 10.0 * spans.0;
     for d in drawn.iter_mut() {
         match &mut d.chart {
             Chart::Curves(c) => {
@@ -228,7 +236,7 @@ fn fix_scales(drawn: &mut [&mut Drawn]) {
                 }
             }
             // The renderer rounds the ends to its ticks.
-            Chart::Waterfall(w) => w.range = (y.0 <= y.1).then_some(y),
+            Chart::Waterfall(w) => w.range = (steady_waterfall && y.0 <= y.1).then_some(y),
             _ => {}
         }
     }
@@ -845,4 +853,59 @@ fn sankey(
         }),
         table,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A waterfall of two steps, drawn for one state.
+    fn state(a: f64, b: f64) -> Drawn {
+        let step = |label: &str, value: f64| plots::Series {
+            label: label.to_string(),
+            value,
+            text: String::new(),
+            tone: plots::Tone::Neutral,
+        };
+        Drawn {
+            chart: Chart::Waterfall(charts::Waterfall {
+                title: String::new(),
+                description: String::new(),
+                axis_label: String::new(),
+                steps: vec![step("a", a), step("b", b)],
+                total: None,
+                range: None,
+            }),
+            table: String::new(),
+        }
+    }
+
+    fn ranges(mut states: Vec<Drawn>) -> Vec<Option<(f64, f64)>> {
+        fix_scales(&mut states.iter_mut().collect::<Vec<_>>());
+        states
+            .iter()
+            .map(|d| match &d.chart {
+                Chart::Waterfall(w) => w.range,
+                _ => unreachable!(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_waterfall_axis_holds_still_over_states_of_like_size() {
+        // Totals 30 and 150: within a factor of ten, one axis 0-150.
+        assert_eq!(
+            ranges(vec![state(10.0, 20.0), state(100.0, 50.0)]),
+            [Some((0.0, 150.0)), Some((0.0, 150.0))]
+        );
+    }
+
+    #[test]
+    fn a_waterfall_axis_follows_each_state_when_they_differ_a_hundredfold() {
+        // Totals 3 and 300: one axis would flatten the first to a sliver.
+        assert_eq!(
+            ranges(vec![state(1.0, 2.0), state(100.0, 200.0)]),
+            [None, None]
+        );
+    }
 }
