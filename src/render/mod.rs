@@ -138,8 +138,16 @@ pub fn html_book(
     let mut entries = Vec::new();
     // The page stores it with the student's ledger (see `keys::book_version`).
     let version = crate::keys::book_version(labs.iter().map(|l| l.mission));
-    for lab in labs {
-        match lab_page(config, lab, &tera, &version) {
+    // Pages are independent: render them in parallel (each thread starts
+    // its own KaTeX engine), then take them in book order.
+    let pages: Vec<_> = {
+        use rayon::prelude::*;
+        labs.par_iter()
+            .map(|lab| lab_page(config, lab, &tera, &version))
+            .collect()
+    };
+    for (lab, page) in labs.iter().zip(pages) {
+        match page {
             Ok((bytes, f)) => {
                 files.push(OutputFile {
                     path: PathBuf::from(lab_file(&lab.mission.id)),
