@@ -1068,6 +1068,36 @@ fn file_url(path: &Path) -> String {
     url
 }
 
+/// A headless Chromium with one tab, quiet on the network (no updates, no
+/// sync) so that every request a page makes is its own. Keep the browser
+/// alive as long as the tab is used.
+fn launch(chromium: &Path) -> Result<(Browser, Arc<Tab>)> {
+    let args: Vec<&OsStr> = [
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
+    .into_iter()
+    .map(OsStr::new)
+    .collect();
+    let options = LaunchOptions::default_builder()
+        .path(Some(chromium.to_path_buf()))
+        .headless(true)
+        .sandbox(false)
+        .window_size(Some((1280, 900)))
+        .args(args)
+        .build()
+        .map_err(|e| anyhow!("launch options: {e}"))?;
+    let browser =
+        Browser::new(options).with_context(|| format!("launching {}", chromium.display()))?;
+    let tab = browser.new_tab()?;
+    tab.set_default_timeout(WAIT);
+    Ok((browser, tab))
+}
+
 #[test]
 fn lab_page_in_headless_chromium() -> Result<()> {
     let started = Instant::now();
@@ -1102,29 +1132,7 @@ fn lab_page_in_headless_chromium() -> Result<()> {
     };
 
     // ---- One browser, one tab -------------------------------------------------
-    let args: Vec<&OsStr> = [
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
-    .into_iter()
-    .map(OsStr::new)
-    .collect();
-    let options = LaunchOptions::default_builder()
-        .path(Some(chromium.clone()))
-        .headless(true)
-        .sandbox(false)
-        .window_size(Some((1280, 900)))
-        .args(args)
-        .build()
-        .map_err(|e| anyhow!("launch options: {e}"))?;
-    let browser =
-        Browser::new(options).with_context(|| format!("launching {}", chromium.display()))?;
-    let tab = browser.new_tab()?;
-    tab.set_default_timeout(WAIT);
+    let (_browser, tab) = launch(&chromium)?;
 
     // Record every request and every script error, from before navigation.
     let requests: Arc<Mutex<Vec<String>>> = Arc::default();
@@ -2179,29 +2187,7 @@ fn every_lab_page_works_in_every_track() -> Result<()> {
         );
         return Ok(());
     };
-    let args: Vec<&OsStr> = [
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
-    .into_iter()
-    .map(OsStr::new)
-    .collect();
-    let options = LaunchOptions::default_builder()
-        .path(Some(chromium.clone()))
-        .headless(true)
-        .sandbox(false)
-        .window_size(Some((1280, 900)))
-        .args(args)
-        .build()
-        .map_err(|e| anyhow!("launch options: {e}"))?;
-    let browser =
-        Browser::new(options).with_context(|| format!("launching {}", chromium.display()))?;
-    let tab = browser.new_tab()?;
-    tab.set_default_timeout(WAIT);
+    let (_browser, tab) = launch(&chromium)?;
     // Script errors as DevTools reports them, besides the page's own list.
     let errors: Arc<Mutex<Vec<String>>> = Arc::default();
     {

@@ -468,32 +468,22 @@ impl<'a> Cells<'a> {
     /// Replaces `\\( ... \\)` in a literal run with KaTeX's MathML, so
     /// symbol lists in prose typeset like the equations they explain.
     fn inline_math(&mut self, t: &Text, s: &str) -> Result<String, Diagnostics> {
-        let mut out = String::with_capacity(s.len());
-        let mut rest = s;
-        while let Some(open) = rest.find("\\(") {
-            let Some(close) = rest[open..].find("\\)").map(|i| i + open) else {
-                break;
-            };
-            out.push_str(&rest[..open]);
-            let latex = &rest[open + 2..close];
-            let at = t.src.find(&rest[open..close]).unwrap_or(0);
-            let html = math(latex, false).map_err(|m| {
+        let source = &self.lab.mission.source;
+        text::stash_math(s, &mut self.math, |latex| {
+            // `s` is one literal run of the text: find the math in the whole.
+            let at = t.src.find(&format!("\\({latex}")).unwrap_or(0);
+            math(latex, false).map_err(|m| {
                 let mut d = Diagnostics::new();
                 d.push(
                     Diagnostic::error(
-                        Some(t.locate(&self.lab.mission.source, at)),
+                        Some(t.locate(source, at)),
                         format!("the LaTeX does not render: {m}"),
                     )
                     .with_hint("check the math between \\( and \\)"),
                 );
                 d
-            })?;
-            out.push_str(&format!("{MATH_OPEN}{}{MATH_CLOSE}", self.math.len()));
-            self.math.push(html);
-            rest = &rest[close + 2..];
-        }
-        out.push_str(rest);
-        Ok(out)
+            })
+        })
     }
 
     fn block(&mut self, t: &Text, mode: Mode) -> Result<String, Diagnostics> {
@@ -512,28 +502,7 @@ impl<'a> Cells<'a> {
             return html;
         }
         let mut out = String::with_capacity(html.len());
-        let mut rest = html.as_str();
-        while let Some(open) = rest.find(MATH_OPEN) {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + MATH_OPEN.len_utf8()..];
-            let Some(close) = after.find(MATH_CLOSE) else {
-                out.push_str(&rest[open..]);
-                rest = "";
-                break;
-            };
-            match after[..close]
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| self.math.get(i))
-            {
-                Some(m) => out.push_str(m),
-                None => out.push_str(
-                    &rest[open..open + MATH_OPEN.len_utf8() + close + MATH_CLOSE.len_utf8()],
-                ),
-            }
-            rest = &after[close + MATH_CLOSE.len_utf8()..];
-        }
-        out.push_str(rest);
+        text::restore_math(&html, &self.math, |piece, _| out.push_str(piece));
         self.math.clear();
         out
     }
@@ -777,12 +746,6 @@ pub fn default_figures(labs: &[Lab]) -> Result<Figures, Diagnostics> {
     }
     Ok(figures)
 }
-
-/// Brackets of an inline-math placeholder: private-use characters that no
-/// author types and Markdown passes through untouched (the HTML and the
-/// Typst renderers both keep math out of their Markdown pass this way).
-pub(crate) const MATH_OPEN: char = '\u{E000}';
-pub(crate) const MATH_CLOSE: char = '\u{E001}';
 
 /// A JSON number for a displayed value (JSON has no NaN).
 fn number(n: f64) -> Value {

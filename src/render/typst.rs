@@ -14,7 +14,7 @@
 //! tasks. The key edition adds the correct options with all feedback, the
 //! reveals, and the task answers of every track.
 
-use super::{plain_text, show, Figures, Lab, MATH_CLOSE, MATH_OPEN};
+use super::{plain_text, show, Figures, Lab};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::keys::BookKey;
@@ -22,6 +22,7 @@ use crate::mission::{Constant, Instrument, Mission, Question, Text, Tone};
 use crate::model::Slot;
 use crate::plan::display_of;
 use crate::sweep::{self, Mode};
+use crate::text;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::fmt::Write as _;
 
@@ -123,23 +124,12 @@ impl std::fmt::Display for MathError {
 pub fn markdown(md: &str, to_math: MathConverter) -> Result<String, MathError> {
     // Pull inline math out first: Markdown would read `\(` as an escape.
     let mut maths = Vec::new();
-    let mut src = String::with_capacity(md.len());
-    let mut rest = md;
-    while let Some(open) = rest.find("\\(") {
-        let Some(close) = rest[open..].find("\\)").map(|i| i + open) else {
-            break;
-        };
-        src.push_str(&rest[..open]);
-        let latex = &rest[open + 2..close];
-        let typ = to_math(latex).map_err(|message| MathError {
+    let src = text::stash_math(md, &mut maths, |latex| {
+        to_math(latex).map_err(|message| MathError {
             latex: latex.to_string(),
             message,
-        })?;
-        let _ = write!(src, "{MATH_OPEN}{}{MATH_CLOSE}", maths.len());
-        maths.push(typ);
-        rest = &rest[close + 2..];
-    }
-    src.push_str(rest);
+        })
+    })?;
 
     let mut out = String::with_capacity(src.len() * 5 / 4);
     let mut lists: Vec<bool> = Vec::new();
@@ -199,24 +189,13 @@ pub fn markdown(md: &str, to_math: MathConverter) -> Result<String, MathError> {
 
 /// Escaped text with the math placeholders put back.
 fn push_text(out: &mut String, t: &str, maths: &[String]) {
-    let mut rest = t;
-    while let Some(open) = rest.find(MATH_OPEN) {
-        out.push_str(&escape(&rest[..open]));
-        let after = &rest[open + MATH_OPEN.len_utf8()..];
-        let Some(close) = after.find(MATH_CLOSE) else {
-            rest = after;
-            continue;
-        };
-        if let Some(m) = after[..close]
-            .parse::<usize>()
-            .ok()
-            .and_then(|i| maths.get(i))
-        {
-            let _ = write!(out, "${m}$");
+    text::restore_math(t, maths, |piece, is_math| {
+        if is_math {
+            let _ = write!(out, "${piece}$");
+        } else {
+            out.push_str(&escape(piece));
         }
-        rest = &after[close + MATH_CLOSE.len_utf8()..];
-    }
-    out.push_str(&escape(rest));
+    });
 }
 
 /// The lab-book document for one edition. `figures` holds every plot's
