@@ -6,32 +6,13 @@
 //! holds, the build fails at the claim. A bound question's correct option
 //! is the one whose value is closest to the model's, never typed.
 
+use crate::book::{status_level, DerivedAnswer, Which};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::format::{parse_display_unit, show, DisplayUnit};
 use crate::mission::{ClaimKind, Mission, Question};
 use crate::model::Model;
 use crate::plan::display_of;
 use crate::sweep::{self, Mode, Request, Sweep};
-
-/// Which question of which act.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Which {
-    /// The prediction lock.
-    Prediction,
-    /// The reflection.
-    Reflection,
-}
-
-/// A correct option derived from the model.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DerivedAnswer {
-    /// Act index.
-    pub act: usize,
-    /// Which question.
-    pub which: Which,
-    /// The correct option's key.
-    pub key: String,
-}
 
 /// The value of `name` at scenario `s` on `track`.
 fn at(
@@ -194,13 +175,11 @@ fn status_label(
     track: usize,
 ) -> Option<String> {
     let levels = m.status_levels(id)?;
-    levels
-        .iter()
-        .find(|l| match &l.when {
-            None => true,
-            Some(w) => at(m, model, sweep, w, s, track).is_some_and(|v| v != 0.0),
-        })
-        .map(|l| l.label.clone())
+    let k = status_level(levels, |l| match &l.when {
+        None => true,
+        Some(w) => at(m, model, sweep, w, s, track).is_some_and(|v| v != 0.0),
+    });
+    levels.get(k).map(|l| l.label.clone())
 }
 
 /// The option closest to the model's value, the same on every track.

@@ -29,6 +29,10 @@ pub struct Config {
     pub outputs: Outputs,
     /// How `labgen grade` scores ledgers; written into `answers.json`.
     pub grading: Grading,
+    /// The build's date as Unix seconds, from the `SOURCE_DATE_EPOCH`
+    /// environment variable (the reproducible-builds convention); the PDFs
+    /// carry a date only when it is set, so builds repeat byte for byte.
+    pub source_date_epoch: Option<i64>,
 }
 
 /// Title page facts.
@@ -344,7 +348,13 @@ pub fn parse(source: &str, root: &Path) -> Result<Config, Diagnostic> {
         output: PathBuf::from(raw.build.output.into_inner()),
         outputs,
         grading,
+        source_date_epoch: source_date_epoch(),
     })
+}
+
+/// `SOURCE_DATE_EPOCH` as whole seconds, if set and valid.
+fn source_date_epoch() -> Option<i64> {
+    std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
 }
 
 /// The numbers of a scheme must make sense: a negative weight would take

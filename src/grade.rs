@@ -19,7 +19,7 @@
 //! the teacher to check the questions did not change.
 
 use crate::config::{Grading, NumericScoring, QuestionScoring, Tolerance};
-use crate::render::OutputFile;
+use crate::output::OutputFile;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

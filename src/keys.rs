@@ -14,15 +14,16 @@
 //!
 //! The keys go to their own folder, never into the book, and the book never
 //! links to them. Like the book, they are pure bytes: deterministic, with no
-//! timestamps. [`book_version`] ties a key to the book it was built with.
+//! timestamps. [`crate::book::book_version`] ties a key to the book it was built with.
 
+use crate::book::{lab_file, status_level, Book, Lab, Which};
 use crate::config::{Config, Tolerance};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::format::{show, DisplayUnit};
-use crate::mission::{Display, Instrument, Mission, Question, TaskTolerance, Text};
+use crate::mission::{Display, Instrument, Question, TaskTolerance, Text};
 use crate::model::Slot;
+use crate::output::OutputFile;
 use crate::plan::display_of;
-use crate::render::{lab_file, Lab, OutputFile};
 use crate::sweep::{self, Mode, Request, Table};
 use crate::text::{self, Piece};
 use serde::Serialize;
@@ -45,33 +46,6 @@ pub const MAX_TABLE_ROWS: usize = 100_000;
 
 const KEY_TEMPLATE: &str = include_str!("../templates/key.html");
 
-/// A stable fingerprint of the book's missions: 64-bit FNV-1a over each
-/// mission's file path and text, in book order, as 16 hex digits.
-///
-/// The student page stores it with the ledger and the key carries it, so
-/// `labgen grade` can tell a ledger made with another version of the book.
-/// It depends on the mission sources only: an exam build and a formative
-/// build of the same missions share their keys.
-pub fn book_version<'a>(missions: impl IntoIterator<Item = &'a Mission>) -> String {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    let mut h = OFFSET;
-    let mut feed = |bytes: &[u8]| {
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(PRIME);
-        }
-    };
-    for m in missions {
-        // Forward slashes, so the version does not depend on the OS.
-        feed(m.file.to_string_lossy().replace('\\', "/").as_bytes());
-        feed(&[0]);
-        feed(m.source.as_bytes());
-        feed(&[0]);
-    }
-    format!("{h:016x}")
-}
-
 // ---------------------------------------------------------------------------
 // The key as data (serialized as answers.json)
 // ---------------------------------------------------------------------------
@@ -81,7 +55,7 @@ pub fn book_version<'a>(missions: impl IntoIterator<Item = &'a Mission>) -> Stri
 pub struct BookKey {
     /// Always [`SCHEMA`].
     pub schema: &'static str,
-    /// [`book_version`] of the missions.
+    /// [`crate::book::book_version`] of the missions.
     pub book_version: String,
     /// The labgen that wrote it.
     pub generator: String,
@@ -267,13 +241,12 @@ pub struct ColumnSummary {
 /// keys folder) and any warnings; errors are internal.
 pub fn render(
     config: &Config,
-    labs: &[Lab],
+    checked: &Book,
 ) -> Result<(Vec<OutputFile>, Diagnostics, BookKey), Diagnostics> {
     let mut warnings = Diagnostics::new();
-    let version = book_version(labs.iter().map(|l| l.mission));
     let mut keys = Vec::new();
     let mut csvs = Vec::new();
-    for lab in labs {
+    for lab in &checked.labs {
         let (key, tables) = lab_key(config, lab, &mut warnings)?;
         for (act, csv) in tables {
             csvs.push(OutputFile {
@@ -285,7 +258,7 @@ pub fn render(
     }
     let book = BookKey {
         schema: SCHEMA,
-        book_version: version,
+        book_version: checked.version.clone(),
         generator: format!("labgen {}", env!("CARGO_PKG_VERSION")),
         title: config.book.title.clone(),
         grading: config.grading.clone(),
@@ -351,9 +324,9 @@ fn lab_key(
     for (ai, act) in m.acts.iter().enumerate() {
         // Quotes of this act's questions, first use first: (name, scenario) -> quote.
         let mut quotes: Vec<Quote> = Vec::new();
-        for (kind, q) in [
-            ("prediction", &act.prediction),
-            ("reflection", &act.reflection),
+        for (kind, which, q) in [
+            ("prediction", Which::Prediction, &act.prediction),
+            ("reflection", Which::Reflection, &act.reflection),
         ] {
             let Some(q) = q else { continue };
             questions.push(question_key(
@@ -362,7 +335,7 @@ fn lab_key(
                 &act.title,
                 ai + 1,
                 kind,
-                q,
+                (q, lab.correct(ai, which)),
                 &mut quotes,
             )?);
         }
@@ -496,7 +469,7 @@ fn question_key(
     act_title: &str,
     act_number: usize,
     kind: &'static str,
-    q: &Question,
+    (q, correct): (&Question, &str),
     quotes: &mut Vec<Quote>,
 ) -> Result<QuestionKey, Diagnostics> {
     let mut per_track = Vec::new();
@@ -506,7 +479,7 @@ fn question_key(
         for o in &q.options {
             options.push(OptionText {
                 key: o.key.clone(),
-                correct: o.key == q.correct,
+                correct: o.key == correct,
                 text: fill(lab, &o.text, ti, quotes)?,
                 feedback: fill(lab, &o.feedback, ti, quotes)?,
             });
@@ -523,7 +496,7 @@ fn question_key(
         act_title: act_title.to_string(),
         act_number,
         kind,
-        correct: q.correct.clone(),
+        correct: correct.to_string(),
         options: q.options.iter().map(|o| o.key.clone()).collect(),
         tracks: per_track,
     })
@@ -678,10 +651,9 @@ impl Column<'_> {
                 (num(n), Some(n))
             }
             Cell::Status { conds, labels } => {
-                let k = conds
-                    .iter()
-                    .position(|c| c.is_none_or(|t| t.values[t.index(track, pos)] != 0.0))
-                    .unwrap_or(labels.len().saturating_sub(1));
+                let k = status_level(conds, |c| {
+                    c.is_none_or(|t| t.values[t.index(track, pos)] != 0.0)
+                });
                 (labels.get(k).cloned().unwrap_or_default(), None)
             }
             Cell::Banner { table } => {
@@ -1372,22 +1344,6 @@ fn lower_first(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fnv1a_matches_the_reference_vectors() {
-        // The published FNV-1a 64 test vectors: "" and "a".
-        let hash = |bytes: &[u8]| {
-            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-            for b in bytes {
-                h ^= u64::from(*b);
-                h = h.wrapping_mul(0x0000_0100_0000_01b3);
-            }
-            h
-        };
-        assert_eq!(hash(b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(hash(b"a"), 0xaf63_dc4c_8601_ec8c);
-        assert_eq!(book_version(std::iter::empty()), "cbf29ce484222325");
-    }
 
     #[test]
     fn csv_fields_are_quoted_when_needed() {

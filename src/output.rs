@@ -9,11 +9,19 @@
 //! folder it wrote itself (it carries a marker file) or an empty one, and
 //! never a folder that holds the book's own sources.
 
-use crate::render::OutputFile;
 use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+
+/// One output file: a path relative to the output folder, and its bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Relative path, with forward slashes.
+    pub path: PathBuf,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
 
 /// The file that marks a folder as labgen's output.
 pub const MARKER: &str = ".labgen-output";

@@ -295,10 +295,11 @@ fn worked_example_latex_is_symbolic_then_substituted_then_the_result() {
     let model = labgen::model::compile(m).unwrap();
     let (plan, _) = labgen::plan::plan(m, &model);
     let sweep = labgen::sweep::run(m, &model, &plan.requests).unwrap();
-    let lab = labgen::render::Lab {
+    let lab = labgen::book::Lab {
         mission: m,
         model: &model,
         sweep: &sweep,
+        answers: &[],
     };
     let mode = labgen::sweep::Mode::Scenario(0);
     let base = labgen::sweep::base_positions(m, mode);

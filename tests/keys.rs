@@ -8,7 +8,7 @@
 //! file of an exam build for every feedback sentence and for the markers
 //! that tell a right answer from a wrong one.
 
-use labgen::render::OutputFile;
+use labgen::OutputFile;
 use serde_json::Value;
 use std::fs;
 use std::path::Path;

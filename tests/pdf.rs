@@ -78,7 +78,7 @@ acts:
 struct Sources {
     student: Document,
     graders: Document,
-    pages: Vec<labgen::render::OutputFile>,
+    pages: Vec<labgen::OutputFile>,
 }
 
 fn sources() -> &'static Sources {
@@ -100,42 +100,33 @@ fn sources() -> &'static Sources {
                 labgen::sweep::run(m, model, &plan.requests).unwrap()
             })
             .collect();
-        let labs: Vec<labgen::render::Lab> = missions
+        let answers: Vec<_> = missions
             .iter()
             .zip(&models)
             .zip(&sweeps)
-            .map(|((mission, model), sweep)| labgen::render::Lab {
+            .map(|((m, model), sweep)| labgen::check::run(m, model, sweep).0)
+            .collect();
+        let labs: Vec<labgen::book::Lab> = missions
+            .iter()
+            .zip(&models)
+            .zip(&sweeps)
+            .zip(&answers)
+            .map(|(((mission, model), sweep), answers)| labgen::book::Lab {
                 mission,
                 model,
                 sweep,
+                answers,
             })
             .collect();
-        let (_, _, key) = labgen::keys::render(&config, &labs).unwrap();
+        let book = labgen::book::Book::new(labs, &shared);
+        let (_, _, key) = labgen::keys::render(&config, &book).unwrap();
         let to_math = |l: &str| labgen::render::pdf::latex_to_typst(l);
         // The figures as the HTML pass draws them; `default_figures`, for
         // builds without HTML, must draw the same.
-        let (pages, figures) = labgen::render::html_book(&config, &labs, &shared).unwrap();
-        assert_eq!(figures, labgen::render::default_figures(&labs).unwrap());
-        let student = document(
-            &config,
-            &labs,
-            &shared,
-            "v",
-            Edition::Student,
-            &to_math,
-            &figures,
-        )
-        .unwrap();
-        let graders = document(
-            &config,
-            &labs,
-            &shared,
-            "v",
-            Edition::Key(&key),
-            &to_math,
-            &figures,
-        )
-        .unwrap();
+        let (pages, figures) = labgen::render::html_book(&config, &book).unwrap();
+        assert_eq!(figures, labgen::render::default_figures(&book).unwrap());
+        let student = document(&config, &book, Edition::Student, &to_math, &figures).unwrap();
+        let graders = document(&config, &book, Edition::Key(&key), &to_math, &figures).unwrap();
         Sources {
             student,
             graders,

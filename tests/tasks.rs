@@ -49,7 +49,7 @@ fn same(s: &str) -> String {
     s.to_string()
 }
 
-fn file(files: &[labgen::render::OutputFile], name: &str) -> String {
+fn file(files: &[labgen::OutputFile], name: &str) -> String {
     let f = files
         .iter()
         .find(|f| f.path == Path::new(name))
@@ -128,7 +128,7 @@ fn the_key_grades_each_task_per_track_with_its_tolerance() {
 fn grade_scores_task_answers_within_tolerance() {
     let build = Book::new(same, None).build();
     let key = labgen::grade::parse_key(file(&build.keys, "answers.json").as_bytes()).unwrap();
-    let version = labgen::keys::book_version([] as [&labgen::mission::Mission; 0]);
+    let version = labgen::book::book_version([] as [&labgen::mission::Mission; 0]);
     let _ = version;
     let book_version = key_version(&build);
     let ledger = format!(

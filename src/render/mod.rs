@@ -13,38 +13,21 @@ mod figures;
 pub mod pdf;
 pub mod typst;
 
+use crate::book::{lab_file, status_level, Book, Lab, Which};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::format::{show, Shown};
 use crate::mission::{ControlKind, Display, Instrument, Mission, PlotKind, PlotSpec, Text, Tone};
 use crate::model::{Model, Slot};
+use crate::output::OutputFile;
 use crate::plan::display_of;
 use crate::plots;
-use crate::sweep::{self, Axis, Mode, Request, Sweep, Table};
+use crate::sweep::{self, Axis, Mode, Request, Table};
 use crate::text::{self, escape, Piece};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-
-/// One output file: a path relative to the output folder, and its bytes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OutputFile {
-    /// Relative path, with forward slashes.
-    pub path: PathBuf,
-    /// Contents.
-    pub bytes: Vec<u8>,
-}
-
-/// Everything rendering needs for one lab.
-pub struct Lab<'a> {
-    /// The checked mission.
-    pub mission: &'a Mission,
-    /// Its compiled model.
-    pub model: &'a Model,
-    /// Its sweep.
-    pub sweep: &'a Sweep,
-}
 
 const INDEX_TEMPLATE: &str = include_str!("../../templates/index.html");
 const LAB_TEMPLATE: &str = include_str!("../../templates/lab.html");
@@ -97,11 +80,6 @@ fn constants_page(
         .map_err(|e| internal(format!("constants template: {e:?}")))
 }
 
-/// The page file name of a lab.
-pub fn lab_file(id: &str) -> String {
-    format!("{id}.html")
-}
-
 fn templates() -> Result<tera::Tera, Diagnostics> {
     let mut tera = tera::Tera::default();
     tera.add_raw_templates(vec![
@@ -125,25 +103,22 @@ fn internal(message: String) -> Diagnostics {
 }
 
 /// Renders the whole HTML book: index, one page per lab, and the theme.
-/// `shared` is the book's constants registry, listed on an appendix page.
-pub fn html_book(
-    config: &Config,
-    labs: &[Lab],
-    shared: &[crate::mission::Constant],
-) -> Result<(Vec<OutputFile>, Figures), Diagnostics> {
+/// The book's constants registry, if any, is listed on an appendix page.
+pub fn html_book(config: &Config, book: &Book) -> Result<(Vec<OutputFile>, Figures), Diagnostics> {
+    let (labs, shared) = (&book.labs, book.shared);
     let tera = templates()?;
     let mut files = Vec::new();
     let mut figures = Figures::new();
     let mut diags = Diagnostics::new();
     let mut entries = Vec::new();
-    // The page stores it with the student's ledger (see `keys::book_version`).
-    let version = crate::keys::book_version(labs.iter().map(|l| l.mission));
+    // The page stores it with the student's ledger (see `book::book_version`).
+    let version = &book.version;
     // Pages are independent: render them in parallel (each thread starts
     // its own KaTeX engine), then take them in book order.
     let pages: Vec<_> = {
         use rayon::prelude::*;
         labs.par_iter()
-            .map(|lab| lab_page(config, lab, &tera, &version))
+            .map(|lab| lab_page(config, lab, &tera, version))
             .collect()
     };
     for (lab, page) in labs.iter().zip(pages) {
@@ -644,13 +619,11 @@ pub const KEY_PDF_FILE: &str = "lab-book-key.pdf";
 #[cfg(feature = "pdf")]
 pub fn pdf_editions(
     config: &Config,
-    labs: &[Lab],
-    shared: &[crate::mission::Constant],
+    book: &Book,
     key: Option<&crate::keys::BookKey>,
     figures: &Figures,
 ) -> Result<(OutputFile, Option<OutputFile>), Diagnostics> {
     use self::typst::{document, Edition};
-    let version = crate::keys::book_version(labs.iter().map(|l| l.mission));
     // Both editions set the same math; each piece of LaTeX is converted
     // (and trial-compiled) once.
     let converted = std::cell::RefCell::new(HashMap::<String, Result<String, String>>::new());
@@ -662,30 +635,12 @@ pub fn pdf_editions(
         converted.borrow_mut().insert(l.to_string(), r.clone());
         r
     };
-    let student = document(
-        config,
-        labs,
-        shared,
-        &version,
-        Edition::Student,
-        &to_math,
-        figures,
-    )?;
+    let student = document(config, book, Edition::Student, &to_math, figures)?;
     let graders = key
-        .map(|k| {
-            document(
-                config,
-                labs,
-                shared,
-                &version,
-                Edition::Key(k),
-                &to_math,
-                figures,
-            )
-        })
+        .map(|k| document(config, book, Edition::Key(k), &to_math, figures))
         .transpose()?;
     let typeset = |doc: &self::typst::Document, name: &str| {
-        pdf::compile(&doc.source, &doc.files).map_err(|errors| {
+        pdf::compile(&doc.source, &doc.files, config.source_date_epoch).map_err(|errors| {
             let mut d = Diagnostics::new();
             for e in errors {
                 d.push(Diagnostic::error(
@@ -729,9 +684,9 @@ pub fn figure_path(lab: &str, act: &str, k: usize) -> String {
 /// The figures of labs whose HTML pages are not being written (a build
 /// with the PDF but without `[output.html]`): every plot drawn at its
 /// defaults, as the HTML pass would collect them.
-pub fn default_figures(labs: &[Lab]) -> Result<Figures, Diagnostics> {
+pub fn default_figures(book: &Book) -> Result<Figures, Diagnostics> {
     let mut figures = Figures::new();
-    for lab in labs {
+    for lab in &book.labs {
         let mut cells = Cells::new(lab);
         for act in &lab.mission.acts {
             let Some(sim) = &act.simulator else { continue };
@@ -1063,10 +1018,9 @@ fn instrument_ctx(
             let active: Vec<usize> = states
                 .iter()
                 .map(|(track, pos)| {
-                    conds
-                        .iter()
-                        .position(|c| c.is_none_or(|t| t.values[t.index(*track, pos)] != 0.0))
-                        .unwrap_or(levels.len() - 1)
+                    status_level(&conds, |c| {
+                        c.is_none_or(|t| t.values[t.index(*track, pos)] != 0.0)
+                    })
                 })
                 .collect();
             let key = format!("status:{act}:{k}");
@@ -1181,6 +1135,7 @@ fn instrument_ctx(
 fn question_ctx(
     cells: &mut Cells,
     q: &crate::mission::Question,
+    correct: &str,
     exam: bool,
 ) -> Result<Value, Diagnostics> {
     let mut options = Vec::new();
@@ -1198,7 +1153,7 @@ fn question_ctx(
             "key": o.key,
             "text": cells.inline(&o.text, Mode::Pinned)?,
             "feedback": cells.block(&o.feedback, Mode::Pinned)?,
-            "correct": o.key == q.correct,
+            "correct": o.key == correct,
         }));
     }
     Ok(json!({
@@ -1532,10 +1487,10 @@ fn lab_page(
             "story": cells.opt_block(&a.story, Mode::Pinned)?,
             "stakeholders": stakeholders,
             "tasks": tasks,
-            "prediction": a.prediction.as_ref().map(|q| question_ctx(&mut cells, q, exam)).transpose()?,
+            "prediction": a.prediction.as_ref().map(|q| question_ctx(&mut cells, q, lab.correct(ai, Which::Prediction), exam)).transpose()?,
             "simulator": simulator,
             "reveal": cells.opt_block(&a.reveal, Mode::Live)?,
-            "reflection": a.reflection.as_ref().map(|q| question_ctx(&mut cells, q, exam)).transpose()?,
+            "reflection": a.reflection.as_ref().map(|q| question_ctx(&mut cells, q, lab.correct(ai, Which::Reflection), exam)).transpose()?,
             "mathpeek": mathpeek,
         }));
     }

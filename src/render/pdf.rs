@@ -22,8 +22,9 @@
 //! * Only fonts compiled into the binary are used (Typst's embedded Libertinus
 //!   Serif, New Computer Modern (Math) and DejaVu Sans Mono, plus DejaVu Sans
 //!   regular and bold from `theme/fonts/`); system fonts are never scanned.
-//! * No timestamp is written unless the `SOURCE_DATE_EPOCH` environment
-//!   variable holds a Unix time; then that time is the document date and the
+//! * No timestamp is written unless the build has a date (the
+//!   `SOURCE_DATE_EPOCH` environment variable, read with `book.toml` into
+//!   the configuration); then that time is the document date and the
 //!   answer of Typst's `datetime.today()`. Without it `datetime.today()` is an
 //!   error rather than a hidden source of change.
 //! * The PDF identifier is derived by typst-pdf from the document title and
@@ -159,10 +160,15 @@ impl EngineError {
 /// Warnings are dropped; use [`compile_with_warnings`] to see them. On
 /// failure every error is returned, each located in `main` where possible.
 ///
-/// The output is byte-identical for identical input and identical
-/// `SOURCE_DATE_EPOCH` (see the module docs).
-pub fn compile(main: &str, files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, Vec<EngineError>> {
-    compile_with_warnings(main, files).map(|(pdf, _)| pdf)
+/// `epoch` is the document's date as Unix seconds (the build's
+/// `SOURCE_DATE_EPOCH`); without it the PDF has no date. The output is
+/// byte-identical for identical input and identical `epoch`.
+pub fn compile(
+    main: &str,
+    files: &[(String, Vec<u8>)],
+    epoch: Option<i64>,
+) -> Result<Vec<u8>, Vec<EngineError>> {
+    compile_with_warnings(main, files, epoch).map(|(pdf, _)| pdf)
 }
 
 /// Like [`compile`], but also returns Typst's warnings (for example an
@@ -171,8 +177,9 @@ pub fn compile(main: &str, files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, Vec<E
 pub fn compile_with_warnings(
     main: &str,
     files: &[(String, Vec<u8>)],
+    epoch: Option<i64>,
 ) -> Result<(Vec<u8>, Vec<EngineError>), Vec<EngineError>> {
-    let world = BookWorld::new(main, files)?;
+    let world = BookWorld::new(main, files, epoch)?;
     // Typst is well tested but large; a bug in it must not take the whole
     // labgen build down, so a panic becomes an ordinary error here.
     let result = catch_unwind(AssertUnwindSafe(|| run(&world)));
@@ -250,12 +257,16 @@ struct BookWorld {
     shared: &'static Shared,
     main: Source,
     files: HashMap<FileId, VirtualFile>,
-    /// `SOURCE_DATE_EPOCH`, read once so one compilation sees one value.
+    /// The document's date as Unix seconds, if any.
     epoch: Option<i64>,
 }
 
 impl BookWorld {
-    fn new(main: &str, files: &[(String, Vec<u8>)]) -> Result<Self, Vec<EngineError>> {
+    fn new(
+        main: &str,
+        files: &[(String, Vec<u8>)],
+        epoch: Option<i64>,
+    ) -> Result<Self, Vec<EngineError>> {
         let main_id = file_id(MAIN_PATH).map_err(|e| vec![e])?;
         let mut map = HashMap::new();
         // The built-in prelude goes in first so that a caller's own
@@ -283,7 +294,7 @@ impl BookWorld {
             shared: &SHARED,
             main: Source::new(main_id, main.to_string()),
             files: map,
-            epoch: source_date_epoch(),
+            epoch,
         })
     }
 
@@ -404,11 +415,6 @@ fn file_id(path: &str) -> Result<FileId, EngineError> {
 
 fn not_found(id: FileId) -> FileError {
     FileError::NotFound(PathBuf::from(id.vpath().get_with_slash()))
-}
-
-/// `SOURCE_DATE_EPOCH` as whole seconds, if set and valid.
-fn source_date_epoch() -> Option<i64> {
-    std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
 }
 
 fn timestamp_from_epoch(epoch: i64) -> Option<Timestamp> {
@@ -581,7 +587,7 @@ fn trial_compile(typst: &str) -> Result<(), String> {
     let source = format!(
         "#import \"{BOOK_TYP_PATH}\": *\n#set page(width: 20cm, height: auto, margin: 1cm)\n$ {typst} $\n"
     );
-    let world = BookWorld::new(&source, &[]).map_err(|e| join_messages(&e))?;
+    let world = BookWorld::new(&source, &[], None).map_err(|e| join_messages(&e))?;
     let result = catch_unwind(AssertUnwindSafe(|| {
         typst::compile::<PagedDocument>(&world).output.map(|_| ())
     }));
@@ -893,8 +899,8 @@ mod tests {
         let src = doc("= Hello\n#lorem(50)\n$ x^2 $\n#figure-svg(\"/a.svg\", caption: [A])");
         let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 40" font-family="system-ui, sans-serif"><text x="4" y="20">Hi</text></svg>"##;
         let files = vec![("/a.svg".to_string(), svg.to_vec())];
-        let a = compile(&src, &files).expect("compiles");
-        let b = compile(&src, &files).expect("compiles");
+        let a = compile(&src, &files, None).expect("compiles");
+        let b = compile(&src, &files, None).expect("compiles");
         assert!(a.starts_with(b"%PDF-"));
         assert_eq!(a, b);
     }
@@ -902,7 +908,7 @@ mod tests {
     #[test]
     fn error_in_main_has_line_and_column() {
         let src = "Hello\n\nworld #undefined-thing(1)\n";
-        let errors = compile(src, &[]).expect_err("must fail");
+        let errors = compile(src, &[], None).expect_err("must fail");
         let e = &errors[0];
         assert!(e.message.contains("unknown variable"), "{e}");
         assert_eq!(
@@ -916,7 +922,7 @@ mod tests {
         // `banner` needs a known tone; the failure is raised in /book.typ
         // but reported at the call in main.
         let src = doc("\n#banner(\"purple\", [T], [B])");
-        let errors = compile(&src, &[]).expect_err("must fail");
+        let errors = compile(&src, &[], None).expect_err("must fail");
         let e = &errors[0];
         assert_eq!(e.file.as_deref(), Some("/book.typ"), "{e}");
         assert_eq!(e.line, Some(4), "{e}");
@@ -924,7 +930,7 @@ mod tests {
 
     #[test]
     fn missing_file_is_an_error() {
-        let errors = compile("#image(\"/nope.svg\")", &[]).expect_err("must fail");
+        let errors = compile("#image(\"/nope.svg\")", &[], None).expect_err("must fail");
         assert!(errors[0].message.contains("not found"), "{}", errors[0]);
         assert_eq!(errors[0].line, Some(1));
     }
@@ -936,7 +942,7 @@ mod tests {
             let t = latex_to_typst(ex).unwrap_or_else(|e| panic!("{ex}: {e}"));
             body.push_str(&format!("$ {t} $\n"));
         }
-        compile(&doc(&body), &[]).unwrap_or_else(|e| panic!("{e:?}\n{body}"));
+        compile(&doc(&body), &[], None).unwrap_or_else(|e| panic!("{e:?}\n{body}"));
     }
 
     #[test]
@@ -1000,7 +1006,7 @@ mod tests {
             .iter()
             .map(|n| format!("#let _ = {n}\n"))
             .collect();
-        compile(&doc(&body), &[]).unwrap_or_else(|e| panic!("{e:?}"));
+        compile(&doc(&body), &[], None).unwrap_or_else(|e| panic!("{e:?}"));
     }
 
     #[test]
@@ -1013,7 +1019,7 @@ mod tests {
             string(nasty),
             codes.join(", ")
         );
-        compile(&src, &[]).unwrap_or_else(|e| panic!("{e:?}\n{src}"));
+        compile(&src, &[], None).unwrap_or_else(|e| panic!("{e:?}\n{src}"));
 
         // typst_markup_escape: the markup is plain text equal to the input.
         let text = "back\\slash # $x$ *b* _i_ [c] <l> @r ~ = + - // 1. `r` -5 -- 2.5 h=1 a:b";
@@ -1023,7 +1029,7 @@ mod tests {
             escape(text),
             string(text)
         );
-        compile(&src, &[]).unwrap_or_else(|e| panic!("{e:?}\n{src}"));
+        compile(&src, &[], None).unwrap_or_else(|e| panic!("{e:?}\n{src}"));
     }
 
     #[test]

@@ -14,7 +14,8 @@
 //! tasks. The key edition adds the correct options with all feedback, the
 //! reveals, and the task answers of every track.
 
-use super::{plain_text, show, Figures, Lab};
+use super::{plain_text, show, Figures};
+use crate::book::{status_level, Book, Lab, Which};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::keys::BookKey;
@@ -202,9 +203,7 @@ fn push_text(out: &mut String, t: &str, maths: &[String]) {
 /// SVG (see [`super::Figures`]).
 pub fn document(
     config: &Config,
-    labs: &[Lab],
-    shared: &[Constant],
-    version: &str,
+    book: &Book,
     edition: Edition,
     to_math: MathConverter,
     figures: &Figures,
@@ -217,6 +216,7 @@ pub fn document(
     } else {
         "Student edition"
     };
+    let (labs, shared, version) = (&book.labs, book.shared, &book.version);
     let book = &config.book;
     let authors = array(book.authors.iter().map(|a| string(a)));
     let s = &mut doc.source;
@@ -393,7 +393,8 @@ fn lab_source(
             );
         }
         if let Some(q) = &act.prediction {
-            question(&mut s, q, "Prediction", key, &prose)?;
+            let correct = key.then(|| lab.correct(ai, Which::Prediction));
+            question(&mut s, q, "Prediction", correct, &prose)?;
         }
         if let Some(sim) = &act.simulator {
             let _ = writeln!(s, "\n#kicker[Simulator]\n");
@@ -446,15 +447,12 @@ fn lab_source(
                         ..
                     } => {
                         flush(&mut s, &mut cards);
-                        let level = levels
-                            .iter()
-                            .find(|l| {
-                                l.when
-                                    .as_ref()
-                                    .is_none_or(|w| model.slot(w).is_some_and(|x| here[x] != 0.0))
-                            })
-                            .or(levels.last());
-                        if let Some(l) = level {
+                        let k = status_level(levels, |l| {
+                            l.when
+                                .as_ref()
+                                .is_none_or(|w| model.slot(w).is_some_and(|x| here[x] != 0.0))
+                        });
+                        if let Some(l) = levels.get(k) {
                             let word = match value {
                                 Some((v, _)) => format!("{} ({})", l.label, shown(v)),
                                 None => l.label.clone(),
@@ -563,7 +561,8 @@ fn lab_source(
             }
         }
         if let Some(q) = &act.reflection {
-            question(&mut s, q, "Reflection", key, &prose)?;
+            let correct = key.then(|| lab.correct(ai, Which::Reflection));
+            question(&mut s, q, "Reflection", correct, &prose)?;
         }
         if let Some(mp) = &act.mathpeek {
             let eq = to_math(&mp.latex.src).map_err(|e| {
@@ -691,18 +690,19 @@ fn slot_label(lab: &Lab, name: &str) -> String {
     }
 }
 
-/// Writes a printed multiple-choice question.
+/// Writes a printed multiple-choice question; the key edition passes the
+/// correct option, and gets the feedback too.
 fn question(
     s: &mut String,
     q: &Question,
     label: &str,
-    key: bool,
+    correct: Option<&str>,
     prose: &dyn Fn(&Text, Mode) -> Result<String, Diagnostics>,
 ) -> Result<(), Diagnostics> {
     let mut options = Vec::new();
     for o in &q.options {
         let mut parts = vec![string(&o.key), prose(&o.text, Mode::Pinned)?];
-        if key {
+        if correct.is_some() {
             parts.push(prose(&o.feedback, Mode::Pinned)?);
         }
         options.push(array(parts));
@@ -712,11 +712,7 @@ fn question(
         "#question({}, {}, answer: {}, label: {})",
         prose(&q.prompt, Mode::Pinned)?,
         array(options),
-        if key {
-            string(&q.correct)
-        } else {
-            "none".into()
-        },
+        correct.map_or_else(|| "none".into(), string),
         string(label)
     );
     Ok(())
