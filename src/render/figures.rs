@@ -12,13 +12,16 @@
 //!
 //! [`Model::eval_with`]: crate::model::Model::eval_with
 
-use super::{escape, internal, plot_ctx, tone_of, union, Cells, SERIES_TONES};
+use super::html::cells::{union, Cells};
+use super::html::plots::{plot_ctx, tone_of, SERIES_TONES};
+use super::internal;
 use crate::charts::{self, Chart};
 use crate::diag::Diagnostics;
 use crate::format::{show, DisplayUnit};
 use crate::mission::{CurveSpec, Display, MarkerStyle, PlotDetail, PlotKind, PlotSpec, Text};
 use crate::plots;
 use crate::sweep::Axis;
+use crate::text::escape;
 use serde_json::{json, Value};
 
 /// Rows of a curve's data table: evenly spaced samples, ends included.

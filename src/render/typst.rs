@@ -14,10 +14,12 @@
 //! tasks. The key edition adds the correct options with all feedback, the
 //! reveals, and the task answers of every track.
 
-use super::{plain_text, show, Figures};
+use super::plain::plain_text;
+use super::Figures;
 use crate::book::{status_level, Book, Lab, Which};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::format::show;
 use crate::keys::BookKey;
 use crate::mission::{Constant, Instrument, Mission, Question, Text, Tone};
 use crate::model::Slot;
@@ -757,13 +759,13 @@ fn tolerance(n: &crate::keys::NumericItem) -> String {
     if n.tolerance.relative > 0.0 {
         parts.push(format!(
             "±{}%",
-            super::fmt_attr(n.tolerance.relative * 100.0)
+            super::html::fmt_attr(n.tolerance.relative * 100.0)
         ));
     }
     if n.tolerance.absolute > 0.0 {
         parts.push(format!(
             "±{} {}",
-            super::fmt_attr(n.tolerance.absolute),
+            super::html::fmt_attr(n.tolerance.absolute),
             n.unit
         ));
     }
