@@ -4,6 +4,10 @@
 //! stopping at the first one, so an author sees everything wrong with their
 //! book in one run. The library never prints; `main` renders the list.
 
+pub mod suggest;
+
+pub use suggest::did_you_mean;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -212,36 +216,6 @@ pub fn line_column(source: &str, byte_offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// The candidate closest to `name` by edit distance, for "did you mean"
-/// hints; `None` when nothing is close enough to be a plausible typo.
-pub fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).clamp(1, 3);
-    candidates
-        .into_iter()
-        .map(|c| (levenshtein(&name.to_lowercase(), &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c)
-}
-
-/// Edit distance between two strings, in characters.
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,14 +240,6 @@ mod tests {
         assert_eq!(line_column(src, 5), (2, 1));
         // 'é' is two bytes but one column.
         assert_eq!(line_column(src, 9), (2, 4));
-    }
-
-    #[test]
-    fn suggests_close_names_only() {
-        let names = ["workers", "storage", "t_io"];
-        assert_eq!(did_you_mean("workerz", names), Some("workers"));
-        assert_eq!(did_you_mean("storag", names), Some("storage"));
-        assert_eq!(did_you_mean("bandwidth", names), None);
     }
 
     #[test]
