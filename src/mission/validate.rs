@@ -8,8 +8,8 @@
 use super::raw::{self, RawMission, Scalar, S};
 use super::*;
 use crate::diag::did_you_mean;
-use crate::format::parse_display_unit;
-use crate::units::parse_quantity;
+use crate::format::{parse_display_unit, DisplayUnit};
+use crate::units::{parse_quantity, Dim, Quantity};
 
 /// Largest number of positions one control may have; every position of
 /// every combination is precomputed, so this keeps books small.
