@@ -1,7 +1,7 @@
 //! Every lab page of the bundled book, on every track, through every
 //! position of every simulator control.
 //!
-//! One run per process opens each page in turn, locks every prediction
+//! One run per process opens each page (side by side, a tab each), locks every prediction
 //! (its first option), then on every track moves every control through
 //! every one of its positions, one control at a time with the others at the
 //! track's defaults (selects by `change`, sliders by `input`, toggles by a
@@ -51,7 +51,7 @@ struct TaskRun {
 }
 
 /// The whole run: one entry per lab, in the book's order, and the script
-/// errors DevTools reported.
+/// errors DevTools reported on any of them.
 struct Run {
     labs: Vec<LabRun>,
     devtools: Vec<String>,
@@ -78,34 +78,55 @@ fn run(test: &str) -> Option<&'static Run> {
     }))
 }
 
+/// Sweeps the lab pages side by side, each in its own tab: a sweep keeps
+/// the page's script busy, so two pages use two cores.
 fn sweep_every_lab() -> Result<Run> {
-    let session = Session::open("every_lab")?.expect("Chromium was found");
-    let mut runs = Vec::new();
-    for lab in labs() {
-        let started = Instant::now();
-        let id = &lab.mission.id;
-        let data = PageData::read(&session.book.join(format!("{id}.html")));
-        let page = session.open_page(&format!("{id}.html"))?;
-        let locks = lock_every_prediction(&page, lab)?;
-        let setup: SweepSetup = page.eval_json(SWEEP_SETUP_JS)?;
-        let (readings, broken) = sweep_every_control(&page, lab)?;
-        let tasks = answer_every_task(&page, lab, &data.book_version)?;
-        let thrown = page.thrown()?;
-        runs.push(LabRun {
-            data,
-            locks,
-            setup,
-            readings,
-            broken,
-            tasks,
-            thrown,
-            took: started.elapsed(),
-        });
+    let done: Vec<Result<(LabRun, Vec<String>)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = labs()
+            .iter()
+            .map(|lab| scope.spawn(move || sweep_one_lab(lab)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut run = Run {
+        labs: Vec::new(),
+        devtools: Vec::new(),
+    };
+    for result in done {
+        let (lab, errors) = result?;
+        run.labs.push(lab);
+        run.devtools.extend(errors);
     }
-    Ok(Run {
-        labs: runs,
-        devtools: session.errors(),
-    })
+    Ok(run)
+}
+
+/// Sweeps one lab page in a tab of its own; also returns the errors
+/// DevTools reported there.
+fn sweep_one_lab(lab: &Lab) -> Result<(LabRun, Vec<String>)> {
+    let started = Instant::now();
+    let session = Session::open("every_lab")?.expect("Chromium was found");
+    let id = &lab.mission.id;
+    let data = PageData::read(&session.book.join(format!("{id}.html")));
+    let page = session.open_page(&format!("{id}.html"))?;
+    let locks = lock_every_prediction(&page, lab)?;
+    let setup: SweepSetup = page.eval_json(SWEEP_SETUP_JS)?;
+    let (readings, broken) = sweep_every_control(&page, lab)?;
+    let tasks = answer_every_task(&page, lab, &data.book_version)?;
+    let thrown = page.thrown()?;
+    let run = LabRun {
+        data,
+        locks,
+        setup,
+        readings,
+        broken,
+        tasks,
+        thrown,
+        took: started.elapsed(),
+    };
+    Ok((run, session.errors()))
 }
 
 /// Locks every prediction (its first option) so every simulator opens:
