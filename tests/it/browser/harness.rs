@@ -108,6 +108,22 @@ fn shared_browser(chromium: &Path) -> Result<Arc<Browser>> {
     Ok(browser)
 }
 
+/// The bundled book written to a temporary folder, shared by the sessions
+/// open at the same time (pages only read it; each session keeps its
+/// `localStorage` in its own browser context); removed when the last one
+/// ends.
+fn written_book() -> Result<Arc<tempfile::TempDir>> {
+    static SHARED: Mutex<Weak<tempfile::TempDir>> = Mutex::new(Weak::new());
+    let mut slot = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(written) = slot.upgrade() {
+        return Ok(written);
+    }
+    let dir = Arc::new(tempfile::tempdir()?);
+    labgen::output::write_atomically(&dir.path().join("book"), &crate::util::bundled().files)?;
+    *slot = Arc::downgrade(&dir);
+    Ok(dir)
+}
+
 /// Installed before any page script runs: records every uncaught error and
 /// unhandled rejection, so a test can tell which step threw.
 const ERRORS_JS: &str = r#"window.__labgenErrors = [];
@@ -116,7 +132,7 @@ window.addEventListener('error', (e) => window.__labgenErrors.push(
 window.addEventListener('unhandledrejection', (e) => window.__labgenErrors.push('unhandled rejection: ' + String(e.reason)));"#;
 
 /// One test's tab in the shared browser, with the bundled book written to a
-/// temporary folder. The tab records every request and every script error
+/// temporary folder (shared too). The tab records every request and every script error
 /// DevTools reports from before the first navigation; it closes when the
 /// session ends.
 pub struct Session {
@@ -127,7 +143,7 @@ pub struct Session {
     errors: Arc<Mutex<Vec<String>>>,
     /// The written book.
     pub book: PathBuf,
-    _dir: tempfile::TempDir,
+    _dir: Arc<tempfile::TempDir>,
     _browser: Arc<Browser>,
 }
 
@@ -138,9 +154,8 @@ impl Session {
         let Some(chromium) = chromium_or_skip(test) else {
             return Ok(None);
         };
-        let dir = tempfile::tempdir()?;
+        let dir = written_book()?;
         let book = dir.path().join("book");
-        labgen::output::write_atomically(&book, &crate::util::bundled().files)?;
         let browser = shared_browser(&chromium)?;
         // Its own browser context (like an incognito window): the tests
         // share the browser, but not `localStorage`, where the pages keep
