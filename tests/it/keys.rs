@@ -12,49 +12,16 @@ use labgen::OutputFile;
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
-use std::sync::OnceLock;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The book without its PDF editions, which tests/pdf.rs covers; typesetting
-/// them here too would only slow the suite.
-fn build_without_pdf(root: &Path) -> Result<labgen::Build, labgen::Diagnostics> {
-    let mut config = labgen::config::load(root)?;
-    config.outputs.pdf = false;
-    labgen::build_with(root, config)
-}
-
-/// The bundled book, built in memory once (its book.toml asks for keys).
-fn bundled() -> &'static labgen::Build {
-    static BUILD: OnceLock<labgen::Build> = OnceLock::new();
-    BUILD.get_or_init(|| build_without_pdf(root()).unwrap_or_else(|d| panic!("{d}")))
-}
+use crate::util::{build_without_pdf, bundled, copy_dir, gravity, root, text};
 
 /// The bundled book with `book.toml` replaced by `toml`, built in memory
 /// from a copy in a temporary folder.
 fn variant(toml: &str) -> labgen::Build {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(tmp.path().join("book.toml"), toml).unwrap();
-    let missions = tmp.path().join("missions");
-    fs::create_dir_all(&missions).unwrap();
-    for entry in fs::read_dir(root().join("missions")).unwrap() {
-        let entry = entry.unwrap();
-        fs::copy(entry.path(), missions.join(entry.file_name())).unwrap();
-    }
+    copy_dir(&root().join("missions"), &tmp.path().join("missions"));
     labgen::build(tmp.path()).unwrap_or_else(|d| panic!("{d}"))
-}
-
-fn file<'a>(files: &'a [OutputFile], path: &str) -> &'a OutputFile {
-    files
-        .iter()
-        .find(|f| f.path == Path::new(path))
-        .unwrap_or_else(|| panic!("no {path}"))
-}
-
-fn text(files: &[OutputFile], path: &str) -> String {
-    String::from_utf8(file(files, path).bytes.clone()).unwrap()
 }
 
 fn answers(build: &labgen::Build) -> Value {
@@ -391,48 +358,58 @@ fn html_key_shows_each_tracks_answers() {
     assert!(index.contains("<a href=\"answers.json\">"));
 }
 
+/// The questions of `kind` in the bundled book's Moodle XML (parsed from
+/// `xml`, which must be well-formed).
+fn moodle_questions<'a>(doc: &'a roxmltree::Document, kind: &str) -> Vec<roxmltree::Node<'a, 'a>> {
+    let quiz = doc.root_element();
+    assert_eq!(quiz.tag_name().name(), "quiz");
+    quiz.children()
+        .filter(|n| n.has_tag_name("question") && n.attribute("type") == Some(kind))
+        .collect()
+}
+
+/// The text of the `<text>` inside the child `tag` of `n`.
+fn child_text(n: roxmltree::Node, tag: &str) -> String {
+    n.children()
+        .find(|c| c.has_tag_name(tag))
+        .and_then(|c| c.children().find(|t| t.has_tag_name("text")))
+        .and_then(|t| t.text())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The `<idnumber>` of a question.
+fn id_of(q: &roxmltree::Node) -> String {
+    q.children()
+        .find(|c| c.has_tag_name("idnumber"))
+        .and_then(|c| c.text())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The Moodle XML is well-formed, with one category per lab.
 #[test]
-fn moodle_xml_is_well_formed_with_one_right_answer_per_question() {
+fn moodle_xml_is_well_formed_with_a_category_per_lab() {
+    let xml = text(&bundled().keys, "moodle.xml");
+    let doc = roxmltree::Document::parse(&xml).expect("moodle.xml is well-formed XML");
+    assert_eq!(moodle_questions(&doc, "category").len(), 4);
+    assert!(xml.contains("<text>$course$/top/labgen/data-gravity-trap</text>"));
+}
+
+/// One multichoice question per lock or reflection and track, each with
+/// one right answer (the key's), with feedback, of four.
+#[test]
+fn moodle_xml_has_one_right_answer_per_question() {
     let build = bundled();
     let xml = text(&build.keys, "moodle.xml");
     let doc = roxmltree::Document::parse(&xml).expect("moodle.xml is well-formed XML");
-    let quiz = doc.root_element();
-    assert_eq!(quiz.tag_name().name(), "quiz");
-    let questions: Vec<roxmltree::Node> = quiz
-        .children()
-        .filter(|n| n.has_tag_name("question"))
-        .collect();
-    let of = |kind: &str| {
-        questions
-            .iter()
-            .filter(|q| q.attribute("type") == Some(kind))
-            .copied()
-            .collect::<Vec<_>>()
-    };
-    let child_text = |n: roxmltree::Node, tag: &str| -> String {
-        n.children()
-            .find(|c| c.has_tag_name(tag))
-            .and_then(|c| c.children().find(|t| t.has_tag_name("text")))
-            .and_then(|t| t.text())
-            .unwrap_or_default()
-            .to_string()
-    };
-    // One category per lab.
-    assert_eq!(of("category").len(), 4);
-    assert!(xml.contains("<text>$course$/top/labgen/data-gravity-trap</text>"));
     let key = answers(build);
     // One multichoice question per lock or reflection and track: 80 in the
     // book (four labs of three acts, or two, with four tracks, or two), 8 for
     // the Data Gravity Trap, whose questions are checked one by one.
-    let id_of = |q: &roxmltree::Node| {
-        q.children()
-            .find(|c| c.has_tag_name("idnumber"))
-            .and_then(|c| c.text())
-            .unwrap_or_default()
-            .to_string()
-    };
-    assert_eq!(of("multichoice").len(), 80);
-    let mc: Vec<roxmltree::Node> = of("multichoice")
+    let all = moodle_questions(&doc, "multichoice");
+    assert_eq!(all.len(), 80);
+    let mc: Vec<roxmltree::Node> = all
         .into_iter()
         .filter(|q| id_of(q).starts_with("data-gravity-trap/"))
         .collect();
@@ -483,15 +460,25 @@ fn moodle_xml_is_well_formed_with_one_right_answer_per_question() {
         })
         .unwrap();
     assert!(child_text(*cloud, "questiontext").contains("over a 100 Gbps link"));
-    // One numerical question per numeric item, tolerance 2% of the value.
+}
+
+/// One numerical question per numeric item, with the value and a
+/// tolerance of 2% of it.
+#[test]
+fn moodle_xml_has_a_numerical_question_per_numeric_item() {
+    let build = bundled();
+    let xml = text(&build.keys, "moodle.xml");
+    let doc = roxmltree::Document::parse(&xml).expect("moodle.xml is well-formed XML");
+    let key = answers(build);
     let all_items: usize = key["labs"]
         .as_array()
         .unwrap()
         .iter()
         .map(|l| l["numeric"].as_array().unwrap().len())
         .sum();
-    assert_eq!(of("numerical").len(), all_items);
-    let numerical: Vec<roxmltree::Node> = of("numerical")
+    let all = moodle_questions(&doc, "numerical");
+    assert_eq!(all.len(), all_items);
+    let numerical: Vec<roxmltree::Node> = all
         .into_iter()
         .filter(|q| id_of(q).starts_with("data-gravity-trap/"))
         .collect();
@@ -705,16 +692,6 @@ fn without_inline_math(s: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// The index of the Data Gravity Trap in a key: the tests read its items.
-fn gravity(key: &serde_json::Value) -> usize {
-    key["labs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .position(|l| l["id"] == "data-gravity-trap")
-        .expect("the key has the Data Gravity Trap")
 }
 
 #[test]

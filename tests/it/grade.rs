@@ -5,49 +5,27 @@
 //! not UTF-8, too large, nested too deep, a huge array, wrong types,
 //! unknown lab, unknown field). Command-line tests run the binary on a
 //! folder of ledgers and check the gradebook, the reports, the per-file
-//! messages and the exit code. The last test drives the real lab page in
-//! headless Chromium, exports the ledger the page keeps and grades it
-//! (skipped without Chromium, like tests/browser.rs).
+//! messages and the exit code. The ledger the real page keeps, exported
+//! and graded, is tested in headless Chromium by `browser::ledger`.
 
 use labgen::grade::{self, Key, Outcome};
 use serde_json::{json, Value};
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::OnceLock;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+use crate::util::{bundled, file, gravity, labgen, root};
+
+/// The bundled book's key, as `labgen build` writes it.
+pub fn answers_json() -> &'static [u8] {
+    &file(&bundled().keys, "answers.json").bytes
 }
 
-/// The book without its PDF editions, which tests/pdf.rs covers; typesetting
-/// them here too would only slow the suite.
-fn build_without_pdf(root: &Path) -> Result<labgen::Build, labgen::Diagnostics> {
-    let mut config = labgen::config::load(root)?;
-    config.outputs.pdf = false;
-    labgen::build_with(root, config)
-}
-
-/// The bundled book, built once; its book.toml asks for keys.
-fn build() -> &'static labgen::Build {
-    static BUILD: OnceLock<labgen::Build> = OnceLock::new();
-    BUILD.get_or_init(|| build_without_pdf(root()).unwrap_or_else(|d| panic!("{d}")))
-}
-
-fn answers_json() -> &'static [u8] {
-    &build()
-        .keys
-        .iter()
-        .find(|f| f.path == Path::new("answers.json"))
-        .expect("answers.json")
-        .bytes
-}
-
-fn key() -> Key {
+/// The bundled book's key, parsed.
+pub fn key() -> Key {
     grade::parse_key(answers_json()).expect("the key parses")
 }
 
-fn version() -> String {
+/// The version of the bundled book, as its key gives it.
+pub fn version() -> String {
     key().book_version
 }
 
@@ -90,7 +68,8 @@ fn grade_value(v: &Value) -> Outcome {
     grade::grade(&key(), "alice.json", v.to_string().as_bytes())
 }
 
-fn graded(o: &Outcome) -> &grade::Graded {
+/// The result of a graded ledger; fails the test if it was skipped.
+pub fn graded(o: &Outcome) -> &grade::Graded {
     o.result
         .as_ref()
         .unwrap_or_else(|e| panic!("not graded: {e}"))
@@ -469,28 +448,6 @@ fn a_key_that_is_not_a_key_is_refused() {
 // The command line
 // ---------------------------------------------------------------------------
 
-struct Run {
-    code: i32,
-    stderr: String,
-}
-
-fn labgen(args: &[&std::ffi::OsStr]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_labgen"))
-        .args(args)
-        .output()
-        .expect("labgen runs");
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(
-        !run.stderr.contains("panicked") && run.code != 101 && run.code != -1,
-        "labgen crashed:\n{}",
-        run.stderr
-    );
-    run
-}
-
 /// A folder with the key and a `ledgers/` folder of three files.
 fn class() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
@@ -648,288 +605,4 @@ fn cli_build_writes_keys_next_to_the_book_and_never_inside_it() {
         )
     );
     assert!(!other.exists(), "nothing was written");
-}
-
-// ---------------------------------------------------------------------------
-// End to end: the real page keeps the ledger, and it grades
-// ---------------------------------------------------------------------------
-
-fn find_chromium() -> Option<PathBuf> {
-    if let Some(chosen) = std::env::var_os("LABGEN_CHROMIUM") {
-        let chosen = PathBuf::from(chosen);
-        return chosen.is_file().then_some(chosen);
-    }
-    let fixed = Path::new("/usr/bin/chromium");
-    if fixed.is_file() {
-        return Some(fixed.to_path_buf());
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|d| {
-            [
-                "chromium",
-                "chromium-browser",
-                "google-chrome",
-                "google-chrome-stable",
-            ]
-            .map(|n| d.join(n))
-        })
-        .find(|c| c.is_file())
-}
-
-/// Runs `js` in the page and returns its JSON-encoded result, decoded.
-fn eval(tab: &headless_chrome::Tab, js: &str) -> Value {
-    let wrapped = format!("(async () => JSON.stringify(await (async () => {{ {js} }})()))()");
-    let r = tab
-        .evaluate(&wrapped, true)
-        .unwrap_or_else(|e| panic!("{e}\nin: {js}"));
-    let text = r
-        .value
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
-    serde_json::from_str(&text).unwrap_or(Value::Null)
-}
-
-#[test]
-fn the_page_keeps_a_ledger_that_exports_imports_and_grades() {
-    let Some(chromium) = find_chromium() else {
-        if std::env::var("LABGEN_REQUIRE_BROWSER").as_deref() == Ok("1") {
-            panic!("LABGEN_REQUIRE_BROWSER=1 but no Chromium was found");
-        }
-        eprintln!("SKIPPED the ledger browser test: no Chromium found");
-        return;
-    };
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("book");
-    labgen::output::write_atomically(&out, &build().files).unwrap();
-    let options = headless_chrome::LaunchOptions::default_builder()
-        .path(Some(chromium))
-        .headless(true)
-        .sandbox(false)
-        .window_size(Some((1200, 900)))
-        .args(
-            [
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ]
-            .map(std::ffi::OsStr::new)
-            .to_vec(),
-        )
-        .build()
-        .unwrap();
-    let browser = headless_chrome::Browser::new(options).unwrap();
-    let tab = browser.new_tab().unwrap();
-    let url = format!("file://{}", out.join("data-gravity-trap.html").display());
-    tab.navigate_to(&url)
-        .unwrap()
-        .wait_until_navigated()
-        .unwrap();
-    tab.wait_for_element("[data-hud]:not([hidden])").unwrap();
-
-    let progress = "return document.querySelector('[data-hud-progress]').textContent;";
-    assert_eq!(
-        eval(&tab, progress),
-        "0 of 2 predictions locked · 0 of 2 reflections answered"
-    );
-    // Lock both predictions and answer one reflection with real clicks on
-    // the inputs; switch to the edge track and move a control.
-    eval(
-        &tab,
-        r#"
-        const click = (s) => document.querySelector(s).click();
-        click('input[name="lock-pipeline"][value="A"]');
-        click('form[data-lock="pipeline"] button[type="submit"]');
-        click('input[name="reflect-pipeline"][value="C"]');
-        click('form[data-reflection="pipeline"] button[type="submit"]');
-        click('input[name="lock-gravity"][value="B"]');
-        click('form[data-lock="gravity"] button[type="submit"]');
-        click('input[name="track"][value="edge"]');
-        const link = document.querySelector('[data-control="link"]');
-        link.value = '10g';
-        link.dispatchEvent(new Event('change', { bubbles: true }));
-        await new Promise((r) => setTimeout(r, 400));
-        return true;
-        "#,
-    );
-    assert_eq!(
-        eval(&tab, progress),
-        "2 of 2 predictions locked · 1 of 2 reflections answered"
-    );
-    // What the browser keeps: one record, overwritten, under the versioned key.
-    let stored = eval(
-        &tab,
-        &format!(
-            "return [localStorage.length, JSON.parse(localStorage.getItem('labgen:{}:data-gravity-trap'))];",
-            version()
-        ),
-    );
-    assert_eq!(stored[0], 1, "one record, not one per change");
-    let rec = &stored[1];
-    assert_eq!(rec["schema"], "labgen-ledger/1");
-    assert_eq!(rec["book_version"], version());
-    assert_eq!(rec["lab"], "data-gravity-trap");
-    assert_eq!(rec["track"], "edge");
-    assert_eq!(rec["predictions"]["pipeline"]["choice"], "A");
-    assert_eq!(rec["predictions"]["gravity"]["choice"], "B");
-    assert!(rec["predictions"]["gravity"]["locked_at"]
-        .as_str()
-        .unwrap()
-        .ends_with('Z'));
-    assert_eq!(rec["reflections"]["pipeline"]["choice"], "C");
-    assert_eq!(
-        rec["controls"]["gravity"],
-        json!({"dataset": "50 TB", "link": "10g", "budget": "6 h"})
-    );
-    assert_eq!(rec["controls"]["pipeline"]["storage"], "hdd");
-
-    // The HUD folds open with its button, and Escape folds it again.
-    let folding = eval(
-        &tab,
-        r#"
-        const toggle = document.querySelector('[data-hud-toggle]');
-        const panel = document.querySelector('[data-hud-panel]');
-        const states = [[toggle.getAttribute('aria-expanded'), panel.hidden]];
-        toggle.click();
-        states.push([toggle.getAttribute('aria-expanded'), panel.hidden]);
-        document.querySelector('[data-hud-export]').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
-        states.push([toggle.getAttribute('aria-expanded'), panel.hidden, document.activeElement === toggle]);
-        toggle.click();
-        return states;
-        "#,
-    );
-    assert_eq!(
-        folding,
-        json!([["false", true], ["true", false], ["false", true, true]])
-    );
-    // Export: capture the Blob the page hands to the download link.
-    let exported = eval(
-        &tab,
-        r#"
-        let blob = null;
-        const original = URL.createObjectURL;
-        URL.createObjectURL = (b) => { blob = b; return original.call(URL, b); };
-        HTMLAnchorElement.prototype.click = function () { window.__download = this.download; };
-        document.querySelector('[data-hud-export]').click();
-        URL.createObjectURL = original;
-        return { name: window.__download, text: await blob.text() };
-        "#,
-    );
-    assert_eq!(exported["name"], "data-gravity-trap-ledger.json");
-    let text = exported["text"].as_str().unwrap();
-    let outcome = grade::grade(&key(), "exported.json", text.as_bytes());
-    let g = graded(&outcome);
-    assert_eq!(outcome.warnings, Vec::<String>::new());
-    assert_eq!(g.track, "edge");
-    assert_eq!(g.predictions, (2.0, 2.0));
-    assert_eq!(g.reflections, (1.0, 2.0));
-
-    // A reload restores the locks, the answer and the controls.
-    tab.reload(false, None)
-        .unwrap()
-        .wait_until_navigated()
-        .unwrap();
-    tab.wait_for_element("[data-hud]:not([hidden])").unwrap();
-    let restored = eval(
-        &tab,
-        r#"return [
-            document.querySelector('form[data-lock="gravity"]').getAttribute('data-locked'),
-            document.querySelector('[data-control="link"]').value,
-            document.querySelector('input[name="track"]:checked').value,
-            document.querySelector('[data-hud-progress]').textContent];"#,
-    );
-    assert_eq!(
-        restored,
-        json!([
-            "B",
-            "10g",
-            "edge",
-            "2 of 2 predictions locked · 1 of 2 reflections answered"
-        ])
-    );
-
-    // Import into a fresh page: a file input fed like a real file choice.
-    eval(&tab, "localStorage.clear(); return true;");
-    tab.reload(false, None)
-        .unwrap()
-        .wait_until_navigated()
-        .unwrap();
-    tab.wait_for_element("[data-hud]:not([hidden])").unwrap();
-    assert_eq!(
-        eval(&tab, progress),
-        "0 of 2 predictions locked · 0 of 2 reflections answered"
-    );
-    eval(
-        &tab,
-        "document.querySelector('[data-hud-toggle]').click(); return true;",
-    );
-    let import = |text: &str| {
-        eval(
-            &tab,
-            &format!(
-                r#"
-                const input = document.querySelector('[data-hud-file]');
-                const dt = new DataTransfer();
-                dt.items.add(new File([{}], 'ledger.json', {{ type: 'application/json' }}));
-                input.files = dt.files;
-                input.dispatchEvent(new Event('change', {{ bubbles: true }}));
-                await new Promise((r) => setTimeout(r, 300));
-                return [document.querySelector('[data-hud-status]').textContent,
-                        document.querySelector('[data-hud-progress]').textContent];
-                "#,
-                serde_json::to_string(text).unwrap()
-            ),
-        )
-    };
-    assert_eq!(
-        import("{\"schema\": \"labgen-ledger/1\", \"lab\": \"another\"}"),
-        json!([
-            "That ledger is for another lab (another).",
-            "0 of 2 predictions locked · 0 of 2 reflections answered"
-        ])
-    );
-    assert_eq!(
-        import("[1, 2"),
-        json!([
-            "That file is not a labgen ledger (not JSON).",
-            "0 of 2 predictions locked · 0 of 2 reflections answered"
-        ])
-    );
-    assert_eq!(
-        import(text),
-        json!([
-            "Imported 3 answers.",
-            "2 of 2 predictions locked · 1 of 2 reflections answered"
-        ])
-    );
-    let after = eval(
-        &tab,
-        "return [document.querySelector('form[data-lock=\"pipeline\"]').getAttribute('data-locked'), document.querySelector('[data-control=\"link\"]').value];",
-    );
-    assert_eq!(after, json!(["A", "10g"]));
-
-    if let Some(dir) = std::env::var_os("LABGEN_SCREENSHOTS") {
-        let png = tab
-            .capture_screenshot(
-                headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption::Png,
-                None,
-                None,
-                true,
-            )
-            .unwrap();
-        fs::write(PathBuf::from(dir).join("ledger-hud.png"), png).unwrap();
-    }
-}
-
-/// The index of the Data Gravity Trap in a key: the tests read its items.
-fn gravity(key: &serde_json::Value) -> usize {
-    key["labs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .position(|l| l["id"] == "data-gravity-trap")
-        .expect("the key has the Data Gravity Trap")
 }

@@ -5,12 +5,9 @@
 #![cfg(feature = "pdf")]
 
 use labgen::render::typst::{document, markdown, Document, Edition};
-use std::path::Path;
 use std::sync::OnceLock;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::util::{build_errors, bundled_with_pdf, file, root, temp_book};
 
 /// Leaves LaTeX as it is, in quotes, so tests can see where math went.
 fn stub(latex: &str) -> Result<String, String> {
@@ -40,9 +37,6 @@ fn a_math_error_names_the_latex() {
 /// `\(` that opens it, with the LaTeX, and the build writes nothing.
 #[test]
 fn a_math_error_in_prose_is_located_at_its_opening_bracket() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"T\"\n").unwrap();
-    std::fs::create_dir(dir.path().join("missions")).unwrap();
     let mission = r#"id: gap
 title: A gap
 constants:
@@ -56,11 +50,8 @@ acts:
       The first line is fine.
       Then \(a \smash{b}\) leaves a gap.
 "#;
-    std::fs::write(dir.path().join("missions/gap.yaml"), mission).unwrap();
-    let err = labgen::build(dir.path())
-        .map(|_| ())
-        .unwrap_err()
-        .to_string();
+    let dir = temp_book(&[("gap.yaml", mission)]);
+    let err = build_errors(dir.path());
     let first = err.lines().next().unwrap();
     assert_eq!(
         first,
@@ -189,29 +180,15 @@ fn plots_are_the_pages_svgs() {
     let svg = String::from_utf8(svg.clone()).unwrap();
     assert!(svg.starts_with("<svg"));
     // The page's default state: HDD, 4 workers.
-    let page = sources()
-        .pages
-        .iter()
-        .find(|f| f.path == Path::new("data-gravity-trap.html"))
-        .unwrap();
+    let page = file(&sources().pages, "data-gravity-trap.html");
     assert!(String::from_utf8_lossy(&page.bytes).contains(&svg));
 }
 
 #[test]
 fn the_pdfs_carry_the_book_and_are_reproducible() {
-    let a = labgen::build(root()).unwrap_or_else(|d| panic!("{d}"));
-    let pdf = &a
-        .files
-        .iter()
-        .find(|f| f.path == Path::new("lab-book.pdf"))
-        .expect("the book's PDF")
-        .bytes;
-    let key = &a
-        .keys
-        .iter()
-        .find(|f| f.path == Path::new("lab-book-key.pdf"))
-        .expect("the key's PDF")
-        .bytes;
+    let a = bundled_with_pdf();
+    let pdf = &file(&a.files, "lab-book.pdf").bytes;
+    let key = &file(&a.keys, "lab-book-key.pdf").bytes;
     assert!(pdf.starts_with(b"%PDF-"));
     let text = pdf_extract::extract_text_from_mem(pdf).unwrap();
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -232,12 +209,7 @@ fn the_pdfs_carry_the_book_and_are_reproducible() {
     assert!(!flat.contains("Prediction vs reality"));
     // Byte-identical on a second build.
     let b = labgen::build(root()).unwrap();
-    let again = &b
-        .files
-        .iter()
-        .find(|f| f.path == Path::new("lab-book.pdf"))
-        .unwrap()
-        .bytes;
+    let again = &file(&b.files, "lab-book.pdf").bytes;
     assert!(pdf == again, "the PDF differs between two builds");
 }
 

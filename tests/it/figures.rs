@@ -4,32 +4,13 @@
 //! the grids the charts are precomputed over.
 
 use serde_json::Value;
-use std::path::Path;
 
-fn root() -> &'static Path {
-    Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/figures"
-    ))
-}
-
-/// The book without its PDF editions, which tests/pdf.rs covers; typesetting
-/// them here too would only slow the suite.
-fn build_without_pdf(root: &Path) -> Result<labgen::Build, labgen::Diagnostics> {
-    let mut config = labgen::config::load(root)?;
-    config.outputs.pdf = false;
-    labgen::build_with(root, config)
-}
+use crate::util::{build_without_pdf, fixture, text};
 
 fn page() -> String {
-    let build = build_without_pdf(root()).unwrap_or_else(|d| panic!("{d}"));
+    let build = build_without_pdf(&fixture("figures")).unwrap_or_else(|d| panic!("{d}"));
     assert!(build.warnings.is_empty(), "{}", build.warnings);
-    let f = build
-        .files
-        .iter()
-        .find(|f| f.path == Path::new("figures.html"))
-        .unwrap();
-    String::from_utf8(f.bytes.clone()).unwrap()
+    text(&build.files, "figures.html")
 }
 
 /// The `<figure>` of the chart of `kind`.

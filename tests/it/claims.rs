@@ -3,8 +3,9 @@
 //! Each test builds a small book in a temporary folder and checks the exact
 //! diagnostics or the rendered output.
 
-use std::fs;
 use std::path::Path;
+
+use crate::util::{build_errors, line_of, temp_book, text};
 
 /// A small mission: moving data over a link, with scenarios and claims.
 const MISSION: &str = r#"id: transfer
@@ -64,11 +65,7 @@ struct Book(tempfile::TempDir);
 
 impl Book {
     fn new(mission: &str) -> Book {
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"T\"\n").unwrap();
-        fs::create_dir(dir.path().join("missions")).unwrap();
-        fs::write(dir.path().join("missions/transfer.yaml"), mission).unwrap();
-        Book(dir)
+        Book(temp_book(&[("transfer.yaml", mission)]))
     }
 
     fn root(&self) -> &Path {
@@ -77,26 +74,14 @@ impl Book {
 
     /// The diagnostics of a failing build, one per line.
     fn errors(&self) -> String {
-        match labgen::build(self.root()) {
-            Ok(_) => panic!("the build should fail"),
-            Err(d) => d.to_string(),
-        }
+        build_errors(self.root())
     }
 
     fn page(&self) -> String {
         let build = labgen::build(self.root()).unwrap_or_else(|d| panic!("{d}"));
         assert!(build.warnings.is_empty(), "{}", build.warnings);
-        let f = build
-            .files
-            .iter()
-            .find(|f| f.path == Path::new("transfer.html"))
-            .unwrap();
-        String::from_utf8(f.bytes.clone()).unwrap()
+        text(&build.files, "transfer.html")
     }
-}
-
-fn line_of(text: &str, needle: &str) -> usize {
-    text.lines().position(|l| l.contains(needle)).unwrap() + 1
 }
 
 #[test]

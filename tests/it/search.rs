@@ -6,6 +6,8 @@ use labgen::mission::Mission;
 use labgen::model::Model;
 use std::path::Path;
 
+use crate::util::line_of;
+
 /// Young-Daly checkpointing, a transfer crossover and a worker count, with
 /// two tracks that change the inputs.
 const MISSION: &str = r#"id: search
@@ -147,10 +149,6 @@ fn errors(src: &str) -> String {
         Ok(_) => panic!("should fail"),
         Err(d) => d.to_string(),
     }
-}
-
-fn line_of(text: &str, needle: &str) -> usize {
-    text.lines().position(|l| l.contains(needle)).unwrap() + 1
 }
 
 #[test]

@@ -6,11 +6,8 @@
 use labgen::mission::Mission;
 use labgen::model::Model;
 use labgen::sweep::{self, Axis, Mode, Request, Sweep};
-use std::path::Path;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::util::{build_without_pdf, bundled, bundled_with_pdf, root, text};
 
 struct Lab {
     mission: Mission,
@@ -182,7 +179,7 @@ fn every_state_of_every_table_is_enumerated() {
 
 #[test]
 fn bundled_book_builds_without_warnings() {
-    let build = labgen::build(root()).unwrap_or_else(|d| panic!("{d}"));
+    let build = bundled_with_pdf();
     assert!(build.warnings.is_empty(), "{}", build.warnings);
     let names: Vec<String> = build
         .files
@@ -205,19 +202,10 @@ fn bundled_book_builds_without_warnings() {
     );
 }
 
-/// The book without its PDF editions, which tests/pdf.rs covers; typesetting
-/// them here too would only slow the suite.
-fn build_without_pdf(root: &Path) -> Result<labgen::Build, labgen::Diagnostics> {
-    let mut config = labgen::config::load(root)?;
-    config.outputs.pdf = false;
-    labgen::build_with(root, config)
-}
-
 #[test]
 fn builds_are_byte_identical() {
-    let a = build_without_pdf(root()).unwrap();
-    let b = build_without_pdf(root()).unwrap();
-    assert_eq!(a.files, b.files);
+    let again = build_without_pdf(root()).unwrap();
+    assert_eq!(bundled().files, again.files);
 }
 
 /// The part of `html` from the first occurrence of `start` to the next
@@ -235,13 +223,7 @@ fn fragment<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
 }
 
 fn page() -> String {
-    let build = build_without_pdf(root()).unwrap();
-    let f = build
-        .files
-        .iter()
-        .find(|f| f.path == Path::new("data-gravity-trap.html"))
-        .unwrap();
-    String::from_utf8(f.bytes.clone()).unwrap()
+    text(&bundled().files, "data-gravity-trap.html")
 }
 
 #[test]

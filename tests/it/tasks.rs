@@ -4,11 +4,8 @@
 //! exact errors for mistakes in them and in chart declarations.
 
 use std::fs;
-use std::path::{Path, PathBuf};
 
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/figures")
-}
+use crate::util::{build_errors, fixture, line_of, text};
 
 const MISSION: &str = "missions/figures.yaml";
 
@@ -18,11 +15,11 @@ struct Book(tempfile::TempDir);
 impl Book {
     fn new(edit: impl Fn(&str) -> String, toml: Option<&str>) -> Book {
         let dir = tempfile::tempdir().unwrap();
-        let src = fs::read_to_string(fixture().join(MISSION)).unwrap();
+        let src = fs::read_to_string(fixture("figures").join(MISSION)).unwrap();
         fs::create_dir(dir.path().join("missions")).unwrap();
         fs::write(dir.path().join(MISSION), edit(&src)).unwrap();
         let toml = toml.map_or_else(
-            || fs::read_to_string(fixture().join("book.toml")).unwrap(),
+            || fs::read_to_string(fixture("figures").join("book.toml")).unwrap(),
             str::to_string,
         );
         fs::write(dir.path().join("book.toml"), toml).unwrap();
@@ -34,10 +31,7 @@ impl Book {
     }
 
     fn errors(&self) -> String {
-        match labgen::build(self.0.path()) {
-            Ok(_) => panic!("the build should fail"),
-            Err(d) => d.to_string(),
-        }
+        build_errors(self.0.path())
     }
 
     fn source(&self) -> String {
@@ -49,22 +43,10 @@ fn same(s: &str) -> String {
     s.to_string()
 }
 
-fn file(files: &[labgen::OutputFile], name: &str) -> String {
-    let f = files
-        .iter()
-        .find(|f| f.path == Path::new(name))
-        .unwrap_or_else(|| panic!("no {name}"));
-    String::from_utf8(f.bytes.clone()).unwrap()
-}
-
-fn line_of(text: &str, needle: &str) -> usize {
-    text.lines().position(|l| l.contains(needle)).unwrap() + 1
-}
-
 #[test]
 fn a_task_shows_a_number_field_and_the_answer_for_each_track() {
     let build = Book::new(same, None).build();
-    let page = file(&build.files, "figures.html");
+    let page = text(&build.files, "figures.html");
     assert!(page.contains("<form class=\"task\" data-task=\"wall.best\">"));
     assert!(page.contains(
         "<input id=\"task-wall-best\" name=\"task-wall-best\" type=\"text\" inputmode=\"decimal\""
@@ -85,7 +67,7 @@ fn a_task_shows_a_number_field_and_the_answer_for_each_track() {
 #[test]
 fn the_key_grades_each_task_per_track_with_its_tolerance() {
     let build = Book::new(same, None).build();
-    let key: serde_json::Value = serde_json::from_str(&file(&build.keys, "answers.json")).unwrap();
+    let key: serde_json::Value = serde_json::from_str(&text(&build.keys, "answers.json")).unwrap();
     let items: Vec<&serde_json::Value> = key["labs"][0]["numeric"]
         .as_array()
         .unwrap()
@@ -127,7 +109,7 @@ fn the_key_grades_each_task_per_track_with_its_tolerance() {
 #[test]
 fn grade_scores_task_answers_within_tolerance() {
     let build = Book::new(same, None).build();
-    let key = labgen::grade::parse_key(file(&build.keys, "answers.json").as_bytes()).unwrap();
+    let key = labgen::grade::parse_key(text(&build.keys, "answers.json").as_bytes()).unwrap();
     let version = labgen::book::book_version([] as [&labgen::mission::Mission; 0]);
     let _ = version;
     let book_version = key_version(&build);
@@ -154,7 +136,7 @@ fn grade_scores_task_answers_within_tolerance() {
 }
 
 fn key_version(build: &labgen::Build) -> String {
-    let key: serde_json::Value = serde_json::from_str(&file(&build.keys, "answers.json")).unwrap();
+    let key: serde_json::Value = serde_json::from_str(&text(&build.keys, "answers.json")).unwrap();
     key["book_version"].as_str().unwrap().to_string()
 }
 
@@ -162,7 +144,7 @@ fn key_version(build: &labgen::Build) -> String {
 fn an_exam_page_has_the_task_but_not_its_answer() {
     let toml = "[book]\ntitle = \"Exam\"\n[output.html]\nexam = true\n[output.keys]\n";
     let build = Book::new(same, Some(toml)).build();
-    let page = file(&build.files, "figures.html");
+    let page = text(&build.files, "figures.html");
     assert!(page.contains("<form class=\"task\" data-task=\"wall.best\">"));
     assert!(!page.contains("data-task-answer"));
     assert!(!page.contains("Young's rule gives"));
@@ -171,7 +153,7 @@ fn an_exam_page_has_the_task_but_not_its_answer() {
 
 #[test]
 fn badges_start_in_the_default_state() {
-    let page = file(&Book::new(same, None).build().files, "figures.html");
+    let page = text(&Book::new(same, None).build().files, "figures.html");
     // 60-minute checkpoints on one node lose 12.4%: over the 10% limit.
     let good = page.find("data-tone=\"good\" data-cell=").unwrap();
     let bad = page.find("data-tone=\"bad\" data-cell=").unwrap();
@@ -183,7 +165,7 @@ fn badges_start_in_the_default_state() {
 
 #[test]
 fn each_track_gets_its_own_stakeholder() {
-    let page = file(&Book::new(same, None).build().files, "figures.html");
+    let page = text(&Book::new(same, None).build().files, "figures.html");
     let i = page.find("<blockquote class=\"stakeholder\"").unwrap();
     let rest = &page[i..];
     assert!(rest.contains("Incoming message · Ops Lead"));

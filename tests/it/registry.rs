@@ -2,8 +2,7 @@
 //! the labs share, each with its source; missions import them with
 //! `shared:`; the book lists them on an appendix page.
 
-use std::fs;
-use std::path::Path;
+use crate::util::{build_errors, temp_book, text};
 
 const REGISTRY: &str = "constants:
   - { id: link, label: Link rate, value: 100 Gbps, unit: Gbps, source: IEEE 802.3ba }
@@ -27,19 +26,7 @@ acts:
 ";
 
 fn book(registry: &str, mission: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"T\"\n").unwrap();
-    fs::create_dir(dir.path().join("missions")).unwrap();
-    fs::write(dir.path().join("missions/constants.yaml"), registry).unwrap();
-    fs::write(dir.path().join("missions/mini.yaml"), mission).unwrap();
-    dir
-}
-
-fn errors(dir: &Path) -> String {
-    match labgen::build(dir) {
-        Ok(_) => panic!("the build should fail"),
-        Err(d) => d.to_string(),
-    }
+    temp_book(&[("constants.yaml", registry), ("mini.yaml", mission)])
 }
 
 #[test]
@@ -47,14 +34,7 @@ fn a_mission_uses_a_shared_constant_and_the_appendix_lists_it() {
     let dir = book(REGISTRY, MISSION);
     let build = labgen::build(dir.path()).unwrap_or_else(|d| panic!("{d}"));
     assert!(build.warnings.is_empty(), "{}", build.warnings);
-    let file = |name: &str| {
-        let f = build
-            .files
-            .iter()
-            .find(|f| f.path == Path::new(name))
-            .unwrap();
-        String::from_utf8(f.bytes.clone()).unwrap()
-    };
+    let file = |name: &str| text(&build.files, name);
     // 1 TB over 100 Gbps (12.5 GB/s) is 80 s.
     assert!(
         file("mini.html").contains("data-value=\"t\" data-cell=\"")
@@ -85,7 +65,7 @@ fn an_unknown_shared_id_suggests_the_closest() {
         &MISSION.replace("shared: [link]", "shared: [lnk]"),
     );
     assert_eq!(
-        errors(dir.path()),
+        build_errors(dir.path()),
         "missions/mini.yaml:3:10: error: `lnk` is not in the shared constants\n  help: did you mean `link`?\n"
     );
 }
@@ -94,7 +74,7 @@ fn an_unknown_shared_id_suggests_the_closest() {
 fn a_shared_constant_needs_a_source() {
     let dir = book(&REGISTRY.replace(", source: a datasheet", ""), MISSION);
     assert_eq!(
-        errors(dir.path()),
+        build_errors(dir.path()),
         "missions/constants.yaml:3:11: error: shared constant `unused` has no `source`\n  help: say where the figure comes from, e.g. `source: NVIDIA A100 datasheet`\n"
     );
 }
@@ -106,7 +86,7 @@ fn a_shared_id_that_clashes_with_a_local_name_is_an_error() {
         "constants:\n  - { id: link, value: 1 Gbps }\ncontrols:\n",
     );
     let dir = book(REGISTRY, &mission);
-    let out = errors(dir.path());
+    let out = build_errors(dir.path());
     assert!(
         out.starts_with("missions/mini.yaml:3:10: error: `link` is already defined at missions/mini.yaml:5:11\n"),
         "{out}"
