@@ -11,11 +11,11 @@
 //! [`build`] runs every stage and returns the files without writing them;
 //! [`output::write_atomically`] is the only place that touches the disk.
 
-pub mod charts;
 pub mod check;
 pub mod config;
 pub mod diag;
 pub mod expr;
+pub mod figure;
 pub mod format;
 pub mod grade;
 pub mod keys;
@@ -23,7 +23,6 @@ pub mod mission;
 pub mod model;
 pub mod output;
 pub mod plan;
-pub mod plots;
 pub mod render;
 pub mod sweep;
 pub mod text;

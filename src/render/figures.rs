@@ -12,12 +12,11 @@
 //!
 //! [`Model::eval_with`]: crate::model::Model::eval_with
 
-use super::{escape, internal, plot_ctx, tone_of, union, Cells, SERIES_TONES};
-use crate::charts::{self, Chart};
+use super::{escape, internal, plot_ctx, tone_of, union, Cells};
 use crate::diag::Diagnostics;
+use crate::figure::{self, Figure};
 use crate::format::{show, DisplayUnit};
 use crate::mission::{CurveSpec, Display, MarkerStyle, PlotDetail, PlotKind, PlotSpec, Text};
-use crate::plots;
 use crate::sweep::Axis;
 use serde_json::{json, Value};
 
@@ -49,7 +48,7 @@ fn titled(label: &str, unit: &str) -> String {
 
 /// One state's picture and table, before they are interned.
 struct Drawn {
-    chart: Chart,
+    chart: Figure,
     table: String,
 }
 
@@ -153,7 +152,7 @@ pub(super) fn chart_cells(cells: &mut Cells, p: &PlotSpec) -> Result<Value, Diag
     let mut svg_ids = Vec::with_capacity(drawn.len());
     let mut table_ids = Vec::with_capacity(drawn.len());
     for d in drawn {
-        svg_ids.push(json!(cells.intern_fragment(charts::render(&d.chart))));
+        svg_ids.push(json!(cells.intern_fragment(figure::render(&d.chart))));
         table_ids.push(json!(cells.intern_fragment(d.table)));
     }
     Ok(plot_ctx(cells, p, &axes, &states, svg_ids, table_ids))
@@ -174,10 +173,10 @@ fn fix_scales(drawn: &mut [&mut Drawn]) {
     };
     for d in drawn.iter() {
         match &d.chart {
-            Chart::Curves(c) => {
+            Figure::Curves(c) => {
                 let (xl, yl) = (
-                    c.x.scale == charts::Scale::Log,
-                    c.y.scale == charts::Scale::Log,
+                    c.x.scale == figure::Scale::Log,
+                    c.y.scale == figure::Scale::Log,
                 );
                 for (px, py) in c.series.iter().flat_map(|s| s.points.iter()) {
                     widen(&mut x, *px, xl);
@@ -187,23 +186,23 @@ fn fix_scales(drawn: &mut [&mut Drawn]) {
                     widen(&mut y, k.y, yl);
                 }
             }
-            Chart::Saturation(s) => {
+            Figure::Saturation(s) => {
                 let (xl, yl) = (
-                    s.x.scale == charts::Scale::Log,
-                    s.y.scale == charts::Scale::Log,
+                    s.x.scale == figure::Scale::Log,
+                    s.y.scale == figure::Scale::Log,
                 );
                 for (px, py) in s.curves.iter().flat_map(|c| c.points.iter()) {
                     widen(&mut x, *px, xl);
                     widen(&mut y, *py, yl);
                 }
             }
-            Chart::Radar(r) => {
+            Figure::Radar(r) => {
                 for v in r.series.iter().flat_map(|s| s.values.iter()) {
                     widen(&mut y, *v, r.log);
                 }
             }
-            Chart::Waterfall(w) => {
-                let (lo, hi) = charts::waterfall_extent(w);
+            Figure::Waterfall(w) => {
+                let (lo, hi) = figure::waterfall_extent(w);
                 widen(&mut y, lo, false);
                 widen(&mut y, hi, false);
                 spans.0 = spans.0.min(hi - lo);
@@ -218,17 +217,17 @@ fn fix_scales(drawn: &mut [&mut Drawn]) {
     let steady_waterfall = spans.0 > 0.0 && spans.1 <= 10.0 * spans.0;
     for d in drawn.iter_mut() {
         match &mut d.chart {
-            Chart::Curves(c) => {
+            Figure::Curves(c) => {
                 // x covers exactly the control's range; y gets round ends.
                 c.x.range = (x.0 < x.1).then_some(x);
-                c.y.range = charts::nice_range(y.0, y.1, c.y.scale == charts::Scale::Log);
+                c.y.range = figure::nice_range(y.0, y.1, c.y.scale == figure::Scale::Log);
             }
-            Chart::Saturation(s) => {
+            Figure::Saturation(s) => {
                 s.x.range = (x.0 < x.1).then_some(x);
-                s.y.range = charts::nice_range(y.0, y.1, s.y.scale == charts::Scale::Log);
+                s.y.range = figure::nice_range(y.0, y.1, s.y.scale == figure::Scale::Log);
             }
-            Chart::Radar(r) => {
-                if let Some((lo, hi)) = charts::nice_range(y.0, y.1, r.log) {
+            Figure::Radar(r) => {
+                if let Some((lo, hi)) = figure::nice_range(y.0, y.1, r.log) {
                     for a in &mut r.axes {
                         a.min = lo;
                         a.max = hi;
@@ -236,7 +235,7 @@ fn fix_scales(drawn: &mut [&mut Drawn]) {
                 }
             }
             // The renderer rounds the ends to its ticks.
-            Chart::Waterfall(w) => w.range = (steady_waterfall && y.0 <= y.1).then_some(y),
+            Figure::Waterfall(w) => w.range = (steady_waterfall && y.0 <= y.1).then_some(y),
             _ => {}
         }
     }
@@ -296,22 +295,22 @@ fn curves(
     let xs = samples(lo, hi, c.samples, c.x_log);
     let x_unit = unit_label(&c.x_display);
     let y_unit = unit_label(&p.display);
-    let x_axis = |label: &str| charts::Axis {
+    let x_axis = |label: &str| figure::Axis {
         label: titled(label, &x_unit),
         scale: if c.x_log {
-            charts::Scale::Log
+            figure::Scale::Log
         } else {
-            charts::Scale::Linear
+            figure::Scale::Linear
         },
         tick_suffix: String::new(),
         range: None,
     };
-    let y_axis = charts::Axis {
+    let y_axis = figure::Axis {
         label: titled(&p.axis, &y_unit),
         scale: if c.y_log {
-            charts::Scale::Log
+            figure::Scale::Log
         } else {
-            charts::Scale::Linear
+            figure::Scale::Linear
         },
         tick_suffix: String::new(),
         range: None,
@@ -320,7 +319,7 @@ fn curves(
     let y_text = |v: f64| show(v, &p.display.unit, p.display.digits).text;
 
     // Lines: (label, tone, dashed, base-unit y per sample).
-    let mut lines: Vec<(String, plots::Tone, bool, Vec<f64>)> = Vec::new();
+    let mut lines: Vec<(String, figure::Tone, bool, Vec<f64>)> = Vec::new();
     let per = c
         .per
         .as_ref()
@@ -344,12 +343,7 @@ fn curves(
                         )
                     })
                     .collect::<Result<Vec<_>, _>>()?;
-                lines.push((
-                    option.label.clone(),
-                    SERIES_TONES[i % SERIES_TONES.len()],
-                    false,
-                    ys,
-                ));
+                lines.push((option.label.clone(), figure::Tone::series(i), false, ys));
             }
         }
         None => {
@@ -364,9 +358,7 @@ fn curves(
                     .collect::<Result<Vec<_>, _>>()?;
                 lines.push((
                     s.label.clone(),
-                    s.tone
-                        .map(tone_of)
-                        .unwrap_or(SERIES_TONES[k % SERIES_TONES.len()]),
+                    s.tone.map(tone_of).unwrap_or(figure::Tone::series(k)),
                     s.dashed,
                     ys,
                 ));
@@ -396,19 +388,19 @@ fn curves(
         )?;
         let label = cells.plain_at(&mk.label, track, pos);
         marked_rows.push((label.clone(), x_text(x), y_text(y)));
-        markers.push(charts::Marker {
+        markers.push(figure::Marker {
             x: in_unit(x, &c.x_display.unit),
             y: in_unit(y, &p.display.unit),
             label,
             kind: match mk.style {
-                MarkerStyle::Optimum => charts::MarkerKind::Optimum,
-                MarkerStyle::Crossover => charts::MarkerKind::Crossover,
-                MarkerStyle::Point => charts::MarkerKind::Saturation,
+                MarkerStyle::Optimum => figure::MarkerKind::Optimum,
+                MarkerStyle::Crossover => figure::MarkerKind::Crossover,
+                MarkerStyle::Point => figure::MarkerKind::Saturation,
             },
             tone: mk
                 .tone
                 .map(tone_of)
-                .unwrap_or(lines.get(k).map_or(plots::Tone::Info, |l| l.1)),
+                .unwrap_or(lines.get(k).map_or(figure::Tone::Info, |l| l.1)),
         });
     }
     let mut guides = Vec::new();
@@ -416,10 +408,10 @@ fn curves(
         let x = read(cells, &here, &g.at)?;
         let label = cells.plain_at(&g.label, track, pos);
         marked_rows.push((label.clone(), x_text(x), String::new()));
-        guides.push(charts::Guide {
+        guides.push(figure::Guide {
             x: in_unit(x, &c.x_display.unit),
             label,
-            tone: g.tone.map(tone_of).unwrap_or(plots::Tone::Neutral),
+            tone: g.tone.map(tone_of).unwrap_or(figure::Tone::Neutral),
         });
     }
 
@@ -512,14 +504,14 @@ fn curves(
         &c.x_label
     });
     let chart = if p.kind == PlotKind::Saturation {
-        Chart::Saturation(charts::Saturation {
+        Figure::Saturation(figure::Saturation {
             title: title.to_string(),
             description,
             x,
             y: y_axis,
             curves: lines
                 .iter()
-                .map(|l| charts::SaturationCurve {
+                .map(|l| figure::SaturationCurve {
                     label: l.0.clone(),
                     tone: l.1,
                     points: points(&l.3),
@@ -529,14 +521,14 @@ fn curves(
                 .collect(),
         })
     } else {
-        Chart::Curves(charts::Curves {
+        Figure::Curves(figure::Curves {
             title: title.to_string(),
             description,
             x,
             y: y_axis,
             series: lines
                 .iter()
-                .map(|l| charts::Curve {
+                .map(|l| figure::Curve {
                     label: l.0.clone(),
                     tone: l.1,
                     dashed: l.2,
@@ -597,7 +589,7 @@ fn gauge(
     for (to, tone) in bands {
         let to = in_unit(to.value, unit).clamp(lo, hi);
         if to > from {
-            out_bands.push(charts::Band {
+            out_bands.push(figure::Band {
                 from,
                 to,
                 tone: tone_of(*tone),
@@ -612,7 +604,7 @@ fn gauge(
     };
     let table = single_table(title, &[(row_label, shown.text.clone())], ("Value", "Now"));
     Ok(Drawn {
-        chart: Chart::Gauge(charts::Gauge {
+        chart: Figure::Gauge(figure::Gauge {
             title: title.to_string(),
             description: format!(
                 "{title}: {} on a scale from {} to {}.",
@@ -659,12 +651,9 @@ fn radar(
             row.push(show(v, &p.display.unit, p.display.digits).text);
         }
         texts.push(row);
-        series.push(charts::RadarSeries {
+        series.push(figure::RadarSeries {
             label: s.label.clone(),
-            tone: s
-                .tone
-                .map(tone_of)
-                .unwrap_or(SERIES_TONES[k % SERIES_TONES.len()]),
+            tone: s.tone.map(tone_of).unwrap_or(figure::Tone::series(k)),
             values,
         });
     }
@@ -705,7 +694,7 @@ fn radar(
             .join(" ")
     );
     Ok(Drawn {
-        chart: Chart::Radar(charts::Radar {
+        chart: Figure::Radar(figure::Radar {
             title: title.to_string(),
             description,
             log: *log,
@@ -716,7 +705,7 @@ fn radar(
             },
             axes: axes
                 .iter()
-                .map(|a| charts::RadarAxis {
+                .map(|a| figure::RadarAxis {
                     label: a.clone(),
                     min: 0.0,
                     max: 0.0,
@@ -729,21 +718,18 @@ fn radar(
 }
 
 /// The steps of a waterfall or the bars of a plain series list.
-fn steps(cells: &Cells, p: &PlotSpec, values: &[f64]) -> Result<Vec<plots::Series>, Diagnostics> {
+fn steps(cells: &Cells, p: &PlotSpec, values: &[f64]) -> Result<Vec<figure::Series>, Diagnostics> {
     p.series
         .iter()
         .enumerate()
         .map(|(k, s)| {
             let v = read(cells, values, &s.value)?;
             let shown = show(v, &p.display.unit, p.display.digits);
-            Ok(plots::Series {
+            Ok(figure::Series {
                 label: s.label.clone(),
                 value: shown.number,
                 text: shown.text,
-                tone: s
-                    .tone
-                    .map(tone_of)
-                    .unwrap_or(SERIES_TONES[k % SERIES_TONES.len()]),
+                tone: s.tone.map(tone_of).unwrap_or(figure::Tone::series(k)),
             })
         })
         .collect()
@@ -779,7 +765,7 @@ fn waterfall(
     let table = single_table(title, &rows, ("Step", "Value"));
     let unit = unit_label(&p.display);
     Ok(Drawn {
-        chart: Chart::Waterfall(charts::Waterfall {
+        chart: Figure::Waterfall(figure::Waterfall {
             title: title.to_string(),
             description: format!(
                 "{title}. {}.",
@@ -790,10 +776,10 @@ fn waterfall(
             ),
             axis_label: titled(&p.axis, &unit),
             steps,
-            total: total.as_ref().map(|label| charts::Total {
+            total: total.as_ref().map(|label| figure::Total {
                 label: label.clone(),
                 text: sum_text,
-                tone: plots::Tone::Neutral,
+                tone: figure::Tone::Neutral,
             }),
             range: None,
         }),
@@ -821,18 +807,18 @@ fn sankey(
             format!("{} → {}", nodes[f.from].label, nodes[f.to].label),
             shown.text.clone(),
         ));
-        out.push(charts::Flow {
+        out.push(figure::Flow {
             from: f.from,
             to: f.to,
             value: shown.number,
             text: shown.text,
-            tone: f.tone.map(tone_of).unwrap_or(plots::Tone::Info),
+            tone: f.tone.map(tone_of).unwrap_or(figure::Tone::Info),
             highlight: false,
         });
     }
     let table = single_table(title, &rows, ("Flow", "Rate"));
     Ok(Drawn {
-        chart: Chart::Sankey(charts::Sankey {
+        chart: Figure::Sankey(figure::Sankey {
             title: title.to_string(),
             description: format!(
                 "{title}. {}.",
@@ -843,10 +829,10 @@ fn sankey(
             ),
             nodes: nodes
                 .iter()
-                .map(|n| charts::Node {
+                .map(|n| figure::Node {
                     label: n.label.clone(),
                     column: n.column,
-                    tone: n.tone.map(tone_of).unwrap_or(plots::Tone::Neutral),
+                    tone: n.tone.map(tone_of).unwrap_or(figure::Tone::Neutral),
                 })
                 .collect(),
             flows: out,
@@ -861,14 +847,14 @@ mod tests {
 
     /// A waterfall of two steps, drawn for one state.
     fn state(a: f64, b: f64) -> Drawn {
-        let step = |label: &str, value: f64| plots::Series {
+        let step = |label: &str, value: f64| figure::Series {
             label: label.to_string(),
             value,
             text: String::new(),
-            tone: plots::Tone::Neutral,
+            tone: figure::Tone::Neutral,
         };
         Drawn {
-            chart: Chart::Waterfall(charts::Waterfall {
+            chart: Figure::Waterfall(figure::Waterfall {
                 title: String::new(),
                 description: String::new(),
                 axis_label: String::new(),
@@ -885,7 +871,7 @@ mod tests {
         states
             .iter()
             .map(|d| match &d.chart {
-                Chart::Waterfall(w) => w.range,
+                Figure::Waterfall(w) => w.range,
                 _ => unreachable!(),
             })
             .collect()

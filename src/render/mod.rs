@@ -15,11 +15,11 @@ pub mod typst;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::figure;
 use crate::format::{show, Shown};
 use crate::mission::{ControlKind, Display, Instrument, Mission, PlotKind, PlotSpec, Text, Tone};
 use crate::model::{Model, Slot};
 use crate::plan::display_of;
-use crate::plots;
 use crate::sweep::{self, Axis, Mode, Request, Sweep, Table};
 use crate::text::{self, escape, Piece};
 use serde::Serialize;
@@ -869,23 +869,14 @@ fn fmt_attr(x: f64) -> String {
     }
 }
 
-fn tone_of(t: Tone) -> plots::Tone {
+fn tone_of(t: Tone) -> figure::Tone {
     match t {
-        Tone::Good => plots::Tone::Good,
-        Tone::Warn => plots::Tone::Warn,
-        Tone::Bad => plots::Tone::Bad,
-        Tone::Info => plots::Tone::Info,
+        Tone::Good => figure::Tone::Good,
+        Tone::Warn => figure::Tone::Warn,
+        Tone::Bad => figure::Tone::Bad,
+        Tone::Info => figure::Tone::Info,
     }
 }
-
-/// The series tones used when a plot does not name them.
-const SERIES_TONES: [plots::Tone; 5] = [
-    plots::Tone::Info,
-    plots::Tone::Bad,
-    plots::Tone::Warn,
-    plots::Tone::Accent,
-    plots::Tone::Neutral,
-];
 
 fn axis_text(p: &PlotSpec, unit_label: &str) -> String {
     match (p.axis.is_empty(), unit_label.is_empty()) {
@@ -920,14 +911,11 @@ fn plot_cells(cells: &mut Cells, p: &PlotSpec) -> Result<Value, Diagnostics> {
             let v = t.values[t.index(*track, pos)];
             let shown = show(v, &p.display.unit, p.display.digits);
             unit_label = shown.unit.clone();
-            series.push(plots::Series {
+            series.push(figure::Series {
                 label: s.label.clone(),
                 value: shown.number,
                 text: shown.text,
-                tone: s
-                    .tone
-                    .map(tone_of)
-                    .unwrap_or(SERIES_TONES[k % SERIES_TONES.len()]),
+                tone: s.tone.map(tone_of).unwrap_or(figure::Tone::series(k)),
             });
         }
         let description = series
@@ -935,17 +923,16 @@ fn plot_cells(cells: &mut Cells, p: &PlotSpec) -> Result<Value, Diagnostics> {
             .map(|s| format!("{}: {}", s.label, s.text))
             .collect::<Vec<_>>()
             .join("; ");
-        let plot = plots::Plot {
-            kind: match p.kind {
-                PlotKind::Timeline => plots::PlotKind::Timeline,
-                _ => plots::PlotKind::Bars,
-            },
+        let values = figure::Values {
             title: title.clone(),
             axis_label: axis_text(p, &unit_label),
             series: series.clone(),
             description: format!("{title}. {description}."),
         };
-        let svg = plots::render_svg(&plot);
+        let svg = figure::render(&match p.kind {
+            PlotKind::Timeline => figure::Figure::Timeline(values),
+            _ => figure::Figure::Bars(values),
+        });
         svg_ids.push(json!(cells.intern_fragment(svg)));
         let mut table = format!(
             "<table class=\"plot-data\"><caption>{}</caption><thead><tr><th scope=\"col\">Series</th><th scope=\"col\">Value</th></tr></thead><tbody>",
