@@ -120,13 +120,22 @@ pub fn build_with(root: &Path, config: config::Config) -> Result<Build, Diagnost
         })
         .collect();
     let mut files = Vec::new();
-    let mut figures = None;
-    if config.outputs.html {
-        match render::html_book(&config, &labs, &shared) {
-            Ok((f, drawn)) => {
-                files.extend(f);
-                figures = Some(drawn);
+    // Figures are a stage of their own: drawn once, for the page and the
+    // print edition alike.
+    let figures = if config.outputs.html || config.outputs.pdf {
+        match figure::states::draw(&labs) {
+            Ok(f) => f,
+            Err(d) => {
+                diags.extend(d);
+                return Err(diags);
             }
+        }
+    } else {
+        figure::states::Figures::default()
+    };
+    if config.outputs.html {
+        match render::html_pages(&config, &labs, &shared, &figures) {
+            Ok(f) => files.extend(f),
             Err(d) => {
                 diags.extend(d);
                 return Err(diags);
@@ -150,12 +159,6 @@ pub fn build_with(root: &Path, config: config::Config) -> Result<Build, Diagnost
     }
     #[cfg(feature = "pdf")]
     if config.outputs.pdf {
-        // The print edition embeds the plots the HTML pass drew; without
-        // HTML output they are drawn here.
-        let figures = match figures.take() {
-            Some(f) => f,
-            None => render::default_figures(&labs)?,
-        };
         match render::pdf_editions(&config, &labs, &shared, book_key.as_ref(), &figures) {
             Ok((book, key)) => {
                 files.push(book);

@@ -8,16 +8,17 @@
 //! arrays. The HTML is written at the default state of the first track, so
 //! the page reads right before any script runs.
 
-mod figures;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod typst;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::figure;
+use crate::figure::grid;
+use crate::figure::states::Plot;
+pub use crate::figure::states::{figure_path, Figures};
 use crate::format::{show, Shown};
-use crate::mission::{ControlKind, Display, Instrument, Mission, PlotKind, PlotSpec, Text, Tone};
+use crate::mission::{ControlKind, Display, Instrument, Mission, PlotSpec, Text};
 use crate::model::{Model, Slot};
 use crate::plan::display_of;
 use crate::sweep::{self, Axis, Mode, Request, Sweep, Table};
@@ -115,7 +116,7 @@ fn templates() -> Result<tera::Tera, Diagnostics> {
     Ok(tera)
 }
 
-fn internal(message: String) -> Diagnostics {
+pub(crate) fn internal(message: String) -> Diagnostics {
     let mut d = Diagnostics::new();
     d.push(Diagnostic::error(
         None,
@@ -124,16 +125,34 @@ fn internal(message: String) -> Diagnostics {
     d
 }
 
-/// Renders the whole HTML book: index, one page per lab, and the theme.
-/// `shared` is the book's constants registry, listed on an appendix page.
+/// [`html_pages`] with the figures drawn first and returned beside the
+/// pages, for callers that hold no [`Figures`] yet.
 pub fn html_book(
     config: &Config,
     labs: &[Lab],
     shared: &[crate::mission::Constant],
 ) -> Result<(Vec<OutputFile>, Figures), Diagnostics> {
+    let figures = crate::figure::states::draw(labs)?;
+    Ok((html_pages(config, labs, shared, &figures)?, figures))
+}
+
+/// The figures of a book: [`crate::figure::states::draw`], under the name
+/// older callers use.
+pub fn default_figures(labs: &[Lab]) -> Result<Figures, Diagnostics> {
+    crate::figure::states::draw(labs)
+}
+
+/// Renders the whole HTML book: index, one page per lab, and the theme.
+/// `shared` is the book's constants registry, listed on an appendix page;
+/// `figures` holds every plot at every state.
+pub fn html_pages(
+    config: &Config,
+    labs: &[Lab],
+    shared: &[crate::mission::Constant],
+    figures: &Figures,
+) -> Result<Vec<OutputFile>, Diagnostics> {
     let tera = templates()?;
     let mut files = Vec::new();
-    let mut figures = Figures::new();
     let mut diags = Diagnostics::new();
     let mut entries = Vec::new();
     // The page stores it with the student's ledger (see `keys::book_version`).
@@ -143,18 +162,15 @@ pub fn html_book(
     let pages: Vec<_> = {
         use rayon::prelude::*;
         labs.par_iter()
-            .map(|lab| lab_page(config, lab, &tera, &version))
+            .map(|lab| lab_page(config, lab, &tera, &version, figures))
             .collect()
     };
     for (lab, page) in labs.iter().zip(pages) {
         match page {
-            Ok((bytes, f)) => {
-                files.push(OutputFile {
-                    path: PathBuf::from(lab_file(&lab.mission.id)),
-                    bytes,
-                });
-                figures.extend(f);
-            }
+            Ok(bytes) => files.push(OutputFile {
+                path: PathBuf::from(lab_file(&lab.mission.id)),
+                bytes,
+            }),
             Err(d) => diags.extend(d),
         }
         entries.push(json!({
@@ -203,7 +219,7 @@ pub fn html_book(
         path: PathBuf::from("theme/labgen.js"),
         bytes: THEME_JS.as_bytes().to_vec(),
     });
-    Ok((files, figures))
+    Ok(files)
 }
 
 /// A pinned text as plain words (Markdown markers kept), at the first track.
@@ -225,7 +241,7 @@ fn ref_mode(m: &Mission, r: &text::ValueRef, field: Mode) -> Mode {
 }
 
 /// A text at one state as plain words (for SVG titles and the index page).
-fn plain_text(lab: &Lab, t: &Text, field: Mode, track: usize, pos: &[usize]) -> String {
+pub(crate) fn plain_text(lab: &Lab, t: &Text, field: Mode, track: usize, pos: &[usize]) -> String {
     let mut out = String::new();
     let Ok(pieces) = text::parse(&t.src) else {
         return out;
@@ -272,14 +288,12 @@ struct Cells<'a> {
     /// would read `_{` and `\,` in its LaTeX annotation as Markdown) and put
     /// back after it; prose holds placeholders meanwhile.
     math: Vec<String>,
-    /// The model entries the chart being drawn needs (see figures.rs).
-    chart_entries: Vec<usize>,
-    /// Each plot's SVG at the first track's defaults, by `figure_path`.
-    figures: Figures,
+    /// Every plot of the book, drawn over its grid.
+    figures: &'a Figures,
 }
 
 impl<'a> Cells<'a> {
-    fn new(lab: &'a Lab<'a>) -> Self {
+    fn new(lab: &'a Lab<'a>, figures: &'a Figures) -> Self {
         Cells {
             lab,
             cells: Vec::new(),
@@ -288,8 +302,7 @@ impl<'a> Cells<'a> {
             fragment_ids: HashMap::new(),
             defaults: sweep::track_defaults(lab.mission),
             math: Vec::new(),
-            chart_entries: Vec::new(),
-            figures: Figures::new(),
+            figures,
         }
     }
 
@@ -301,39 +314,12 @@ impl<'a> Cells<'a> {
     }
 
     fn shape_of(&self, axes: &[Axis]) -> Vec<usize> {
-        axes.iter()
-            .map(|a| match a {
-                Axis::Track => self.lab.mission.tracks.len(),
-                Axis::Control(c) => self.lab.mission.controls[*c].positions.len(),
-            })
-            .collect()
+        grid::shape_of(self.lab, axes)
     }
 
     /// Every full state (track, positions) of a grid, in row-major order.
     fn states(&self, axes: &[Axis]) -> Vec<(usize, Vec<usize>)> {
-        let shape = self.shape_of(axes);
-        let n: usize = shape.iter().product();
-        (0..n)
-            .map(|mut s| {
-                let mut digits = vec![0; shape.len()];
-                for k in (0..shape.len()).rev() {
-                    digits[k] = s % shape[k];
-                    s /= shape[k];
-                }
-                let track = axes
-                    .iter()
-                    .zip(&digits)
-                    .find(|(a, _)| **a == Axis::Track)
-                    .map_or(0, |(_, d)| *d);
-                let mut pos = self.defaults[track].clone();
-                for (a, d) in axes.iter().zip(&digits) {
-                    if let Axis::Control(c) = a {
-                        pos[*c] = *d;
-                    }
-                }
-                (track, pos)
-            })
-            .collect()
+        grid::states(self.lab, &self.defaults, axes)
     }
 
     fn intern_fragment(&mut self, html: String) -> usize {
@@ -537,7 +523,7 @@ impl<'a> Cells<'a> {
                     axes.extend(t.axes.iter().copied());
                 }
             }
-            let axes = union(axes);
+            let axes = grid::union(axes);
             let defaults = match mode.scenario() {
                 Some(_) => sweep::base_positions(self.lab.mission, mode),
                 None => self.defaults.clone(),
@@ -603,33 +589,7 @@ impl<'a> Cells<'a> {
     }
 
     fn live_table(&self, name: &str) -> Result<&'a Table, Diagnostics> {
-        let slot = self
-            .lab
-            .model
-            .slot(name)
-            .ok_or_else(|| internal(format!("unresolved name {name}")))?;
-        self.lab
-            .sweep
-            .table(Request {
-                slot,
-                mode: Mode::Live,
-            })
-            .ok_or_else(|| internal(format!("no sweep for {name}")))
-    }
-
-    /// Axes of a text's live references.
-    fn text_axes(&self, t: &Text) -> Vec<Axis> {
-        let mut axes = Vec::new();
-        if let Ok(pieces) = text::parse(&t.src) {
-            for p in pieces {
-                if let Piece::Ref(r) = p {
-                    if let Ok(table) = self.live_table(&r.name) {
-                        axes.extend(table.axes.iter().copied());
-                    }
-                }
-            }
-        }
-        axes
+        grid::live_table(self.lab, name)
     }
 }
 
@@ -716,37 +676,6 @@ pub fn pdf_editions(
     ))
 }
 
-/// Each plot's SVG at the first track's defaults (the very fragment its
-/// HTML page starts with), by virtual path ([`figure_path`]). The HTML
-/// pass collects them as it draws; the print edition embeds them.
-pub type Figures = BTreeMap<String, String>;
-
-/// Where the print edition finds the SVG of plot `k` of an act.
-pub fn figure_path(lab: &str, act: &str, k: usize) -> String {
-    format!("/plots/{lab}-{act}-{k}.svg")
-}
-
-/// The figures of labs whose HTML pages are not being written (a build
-/// with the PDF but without `[output.html]`): every plot drawn at its
-/// defaults, as the HTML pass would collect them.
-pub fn default_figures(labs: &[Lab]) -> Result<Figures, Diagnostics> {
-    let mut figures = Figures::new();
-    for lab in labs {
-        let mut cells = Cells::new(lab);
-        for act in &lab.mission.acts {
-            let Some(sim) = &act.simulator else { continue };
-            for (k, inst) in sim.instruments.iter().enumerate() {
-                if let Instrument::Plot(p) = inst {
-                    let ctx = plot_cells(&mut cells, p)?;
-                    let svg = ctx["svg"].as_str().unwrap_or_default().to_string();
-                    figures.insert(figure_path(&lab.mission.id, &act.id, k), svg);
-                }
-            }
-        }
-    }
-    Ok(figures)
-}
-
 /// A JSON number for a displayed value (JSON has no NaN).
 fn number(n: f64) -> Value {
     if n.is_finite() {
@@ -765,12 +694,6 @@ fn number_attr(n: f64) -> String {
     } else {
         "NaN".to_string()
     }
-}
-
-fn union(mut axes: Vec<Axis>) -> Vec<Axis> {
-    axes.sort();
-    axes.dedup();
-    axes
 }
 
 #[derive(Serialize)]
@@ -869,87 +792,16 @@ fn fmt_attr(x: f64) -> String {
     }
 }
 
-fn tone_of(t: Tone) -> figure::Tone {
-    match t {
-        Tone::Good => figure::Tone::Good,
-        Tone::Warn => figure::Tone::Warn,
-        Tone::Bad => figure::Tone::Bad,
-        Tone::Info => figure::Tone::Info,
+/// The cells of a plot drawn by the figure stage: its SVG and table per
+/// state, interned into the page's fragments.
+fn plot_cells(cells: &mut Cells, p: &PlotSpec, plot: &Plot) -> Value {
+    let mut svg_ids = Vec::with_capacity(plot.states.len());
+    let mut table_ids = Vec::with_capacity(plot.states.len());
+    for (svg, table) in plot.svgs.iter().zip(&plot.tables) {
+        svg_ids.push(json!(cells.intern_fragment(svg.clone())));
+        table_ids.push(json!(cells.intern_fragment(table.clone())));
     }
-}
-
-fn axis_text(p: &PlotSpec, unit_label: &str) -> String {
-    match (p.axis.is_empty(), unit_label.is_empty()) {
-        (true, _) => unit_label.to_string(),
-        (false, true) => p.axis.clone(),
-        (false, false) => format!("{} ({unit_label})", p.axis),
-    }
-}
-
-/// The plot cells (SVG and data table) of one plot over its grid.
-fn plot_cells(cells: &mut Cells, p: &PlotSpec) -> Result<Value, Diagnostics> {
-    if !matches!(p.kind, PlotKind::Timeline | PlotKind::Bars) {
-        return figures::chart_cells(cells, p);
-    }
-    let mission = cells.lab.mission;
-    let mut axes = cells.text_axes(&p.title);
-    let mut tables = Vec::new();
-    for s in &p.series {
-        let t = cells.live_table(&s.value)?;
-        axes.extend(t.axes.iter().copied());
-        tables.push(t);
-    }
-    let axes = union(axes);
-    let states = cells.states(&axes);
-    let mut svg_ids = Vec::with_capacity(states.len());
-    let mut table_ids = Vec::with_capacity(states.len());
-    for (track, pos) in &states {
-        let title = cells.plain_at(&p.title, *track, pos);
-        let mut series = Vec::new();
-        let mut unit_label = String::new();
-        for (k, (s, t)) in p.series.iter().zip(&tables).enumerate() {
-            let v = t.values[t.index(*track, pos)];
-            let shown = show(v, &p.display.unit, p.display.digits);
-            unit_label = shown.unit.clone();
-            series.push(figure::Series {
-                label: s.label.clone(),
-                value: shown.number,
-                text: shown.text,
-                tone: s.tone.map(tone_of).unwrap_or(figure::Tone::series(k)),
-            });
-        }
-        let description = series
-            .iter()
-            .map(|s| format!("{}: {}", s.label, s.text))
-            .collect::<Vec<_>>()
-            .join("; ");
-        let values = figure::Values {
-            title: title.clone(),
-            axis_label: axis_text(p, &unit_label),
-            series: series.clone(),
-            description: format!("{title}. {description}."),
-        };
-        let svg = figure::render(&match p.kind {
-            PlotKind::Timeline => figure::Figure::Timeline(values),
-            _ => figure::Figure::Bars(values),
-        });
-        svg_ids.push(json!(cells.intern_fragment(svg)));
-        let mut table = format!(
-            "<table class=\"plot-data\"><caption>{}</caption><thead><tr><th scope=\"col\">Series</th><th scope=\"col\">Value</th></tr></thead><tbody>",
-            escape(&title)
-        );
-        for s in &series {
-            table.push_str(&format!(
-                "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
-                escape(&s.label),
-                escape(&s.text)
-            ));
-        }
-        table.push_str("</tbody></table>");
-        table_ids.push(json!(cells.intern_fragment(table)));
-    }
-    let _ = mission;
-    Ok(plot_ctx(cells, p, &axes, &states, svg_ids, table_ids))
+    plot_ctx(cells, p, &plot.axes, &plot.states, svg_ids, table_ids)
 }
 
 /// A plot's template context: its SVG and table cells over `axes`, and the
@@ -1045,7 +897,7 @@ fn instrument_ctx(
                     None => conds.push(None),
                 }
             }
-            let axes = union(axes);
+            let axes = grid::union(axes);
             let states = cells.states(&axes);
             let active: Vec<usize> = states
                 .iter()
@@ -1113,13 +965,12 @@ fn instrument_ctx(
             }))
         }
         Instrument::Plot(p) => {
-            let ctx = plot_cells(cells, p)?;
-            // The print edition shows the very SVG the page starts with.
-            if let Some(svg) = ctx["svg"].as_str() {
-                let path = figure_path(&mission.id, act, k);
-                cells.figures.insert(path, svg.to_string());
-            }
-            Ok(ctx)
+            let path = figure_path(&mission.id, act, k);
+            let plot = cells
+                .figures
+                .plot(&path)
+                .ok_or_else(|| internal(format!("no figure {path}")))?;
+            Ok(plot_cells(cells, p, plot))
         }
         Instrument::Badges(list) => {
             let mut badges = Vec::new();
@@ -1399,10 +1250,11 @@ fn lab_page(
     lab: &Lab,
     tera: &tera::Tera,
     version: &str,
-) -> Result<(Vec<u8>, Figures), Diagnostics> {
+    figures: &Figures,
+) -> Result<Vec<u8>, Diagnostics> {
     let exam = config.outputs.exam;
     let m = lab.mission;
-    let mut cells = Cells::new(lab);
+    let mut cells = Cells::new(lab, figures);
     let mut diags = Diagnostics::new();
     let defaults0 = cells.defaults[0].clone();
 
@@ -1651,5 +1503,5 @@ fn lab_page(
     let page = tera
         .render("lab.html", &ctx)
         .map_err(|e| internal(format!("lab template: {e:?}")))?;
-    Ok((page.into_bytes(), cells.figures))
+    Ok(page.into_bytes())
 }
