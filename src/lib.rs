@@ -5,7 +5,8 @@
 //! ```text
 //! config -> mission (load + validate) -> model (names, units, order)
 //!        -> plan (what each page shows) -> sweep (every state, in parallel)
-//!        -> render (pure: files as bytes) -> output (atomic write)
+//!        -> figure (every plot at every state) -> render (pure: files as bytes)
+//!        -> output (atomic write)
 //! ```
 //!
 //! [`build`] runs every stage and returns the files without writing them;

@@ -7,20 +7,70 @@ fn s(x: &str) -> String {
     x.to_string()
 }
 
+const BAD: [f64; 7] = [
+    f64::NAN,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
+    -1.0,
+    0.0,
+    1e-320,
+    f64::MAX,
+];
+
+fn long() -> String {
+    "L".repeat(200)
+}
+
+fn words() -> String {
+    "word ".repeat(40)
+}
 /// Odd inputs of every kind: nothing panics and the SVG stays valid.
 #[test]
 fn odd_inputs_render_valid_svg() {
-    let long = "L".repeat(200);
-    let words = "word ".repeat(40);
-    let bad = [
-        f64::NAN,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        -1.0,
-        0.0,
-        1e-320,
-        f64::MAX,
-    ];
+    let mut charts = odd_curves();
+    charts.push(Figure::Saturation(Saturation {
+        title: String::new(),
+        description: String::new(),
+        x: Axis::log(""),
+        y: Axis::linear(""),
+        curves: vec![SaturationCurve {
+            label: long(),
+            tone: Tone::Good,
+            points: vec![(1.0, f64::NAN), (0.0, 0.0), (2.0, -5.0)],
+            plateau: Some((f64::NAN, 1.0)),
+            plateau_label: String::new(),
+        }],
+    }));
+    charts.extend(odd_gauges());
+    charts.extend(odd_radars());
+    charts.extend(odd_waterfalls());
+    charts.extend(odd_sankeys());
+    for series in odd_series() {
+        let v = Values {
+            title: "T".repeat(200),
+            axis_label: "A ".repeat(100),
+            series,
+            description: "d".repeat(200),
+        };
+        charts.push(Figure::Timeline(v.clone()));
+        charts.push(Figure::Bars(v));
+    }
+    let dump = std::env::var("CHARTS_PREVIEW_DIR").ok();
+    for (i, chart) in charts.iter().enumerate() {
+        let svg = render(chart);
+        assert_valid(&svg);
+        assert_eq!(svg, render(chart));
+        if let Some(dir) = &dump {
+            std::fs::write(format!("{dir}/odd_{i:03}.svg"), &svg).unwrap();
+        }
+    }
+    assert!(charts.len() > 100);
+}
+
+/// Series lists that stress timelines and bars.
+/// Curves on every pair of scales, with unusable ranges, points, markers and guides.
+fn odd_curves() -> Vec<Figure> {
+    let (long, words, bad) = (long(), words(), BAD);
     let mut charts = Vec::new();
     for xs in [Scale::Linear, Scale::Log] {
         for ys in [Scale::Linear, Scale::Log] {
@@ -82,19 +132,13 @@ fn odd_inputs_render_valid_svg() {
             }
         }
     }
-    charts.push(Figure::Saturation(Saturation {
-        title: String::new(),
-        description: String::new(),
-        x: Axis::log(""),
-        y: Axis::linear(""),
-        curves: vec![SaturationCurve {
-            label: long.clone(),
-            tone: Tone::Good,
-            points: vec![(1.0, f64::NAN), (0.0, 0.0), (2.0, -5.0)],
-            plateau: Some((f64::NAN, 1.0)),
-            plateau_label: String::new(),
-        }],
-    }));
+    charts
+}
+
+/// Gauges with odd values, ranges and bands.
+fn odd_gauges() -> Vec<Figure> {
+    let (long, words, bad) = (long(), words(), BAD);
+    let mut charts = Vec::new();
     for &v in &bad {
         for (min, max) in [(0.0, 100.0), (v, v), (5.0, 1.0), (0.0, v), (v, 0.0)] {
             charts.push(Figure::Gauge(Gauge {
@@ -122,6 +166,13 @@ fn odd_inputs_render_valid_svg() {
             }));
         }
     }
+    charts
+}
+
+/// Radars with 0 to 12 axes, odd ranges and values.
+fn odd_radars() -> Vec<Figure> {
+    let (long, words, bad) = (long(), words(), BAD);
+    let mut charts = Vec::new();
     for n in [0, 1, 2, 3, 8, 12] {
         for log in [false, true] {
             let axes: Vec<RadarAxis> = (0..n)
@@ -167,6 +218,13 @@ fn odd_inputs_render_valid_svg() {
             }));
         }
     }
+    charts
+}
+
+/// Waterfalls with odd, negative and many steps.
+fn odd_waterfalls() -> Vec<Figure> {
+    let (long, words, bad) = (long(), words(), BAD);
+    let mut charts = Vec::new();
     for steps in [
         vec![],
         bad.iter()
@@ -218,6 +276,13 @@ fn odd_inputs_render_valid_svg() {
             }));
         }
     }
+    charts
+}
+
+/// Sankeys with unknown nodes, backward and odd flows.
+fn odd_sankeys() -> Vec<Figure> {
+    let long = long();
+    let mut charts = Vec::new();
     let nodes: Vec<Node> = (0..30)
         .map(|i| Node {
             label: long.clone(),
@@ -248,29 +313,9 @@ fn odd_inputs_render_valid_svg() {
             flows,
         }));
     }
-    for series in odd_series() {
-        let v = Values {
-            title: "T".repeat(200),
-            axis_label: "A ".repeat(100),
-            series,
-            description: "d".repeat(200),
-        };
-        charts.push(Figure::Timeline(v.clone()));
-        charts.push(Figure::Bars(v));
-    }
-    let dump = std::env::var("CHARTS_PREVIEW_DIR").ok();
-    for (i, chart) in charts.iter().enumerate() {
-        let svg = render(chart);
-        assert_valid(&svg);
-        assert_eq!(svg, render(chart));
-        if let Some(dir) = &dump {
-            std::fs::write(format!("{dir}/odd_{i:03}.svg"), &svg).unwrap();
-        }
-    }
-    assert!(charts.len() > 100);
+    charts
 }
 
-/// Series lists that stress timelines and bars.
 fn odd_series() -> Vec<Vec<Series>> {
     let s = |label: &str, value: f64, tone| Series {
         label: label.into(),
