@@ -2,15 +2,17 @@
 //!
 //! ```text
 //! config -> mission (load + validate) -> model -> plan -> sweep -> check
-//!        -> book -> figures, key -> render (html, pdf) -> Build
+//!        -> book -> figure (every plot at every state), key
+//!        -> render (html, pdf) -> Build
 //! ```
 //!
 //! Nothing here writes files: [`crate::output::write_atomically`] does,
 //! called by the command line with the files a [`Build`] holds.
 
 use crate::book::{Book, Lab};
+use crate::figure::states::Figures;
 use crate::output::OutputFile;
-use crate::{check, config, keys, mission, model, plan, render, sweep, Diagnostics};
+use crate::{check, config, figure, keys, mission, model, plan, render, sweep, Diagnostics};
 use std::path::{Path, PathBuf};
 
 /// What a successful build produced.
@@ -138,11 +140,15 @@ fn render_all(
     diags: &mut Diagnostics,
 ) -> Option<(Vec<OutputFile>, Vec<OutputFile>)> {
     let mut files = Vec::new();
-    let mut figures = None;
+    // Figures are a stage of their own: drawn once, for the page and the
+    // print edition alike.
+    let figures = if config.outputs.html || config.outputs.pdf {
+        ok(figure::states::draw(&book.labs), diags)?
+    } else {
+        Figures::default()
+    };
     if config.outputs.html {
-        let (f, drawn) = ok(render::html_book(config, book), diags)?;
-        files.extend(f);
-        figures = Some(drawn);
+        files.extend(ok(render::html_book(config, book, &figures), diags)?);
     }
     let mut keys = Vec::new();
     let mut book_key = None;
@@ -154,12 +160,6 @@ fn render_all(
     }
     #[cfg(feature = "pdf")]
     if config.outputs.pdf {
-        // The print edition embeds the plots the HTML pass drew; without
-        // HTML output they are drawn here.
-        let figures = match figures.take() {
-            Some(f) => f,
-            None => ok(render::default_figures(book), diags)?,
-        };
         let (pdf, key_pdf) = ok(
             render::pdf_editions(config, book, book_key.as_ref(), &figures),
             diags,

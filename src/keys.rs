@@ -267,7 +267,9 @@ pub fn render(
     let mut files = Vec::new();
     let mut tera = tera::Tera::default();
     tera.add_raw_template("key.html", KEY_TEMPLATE)
-        .map_err(|e| internal(format!("the key template does not compile: {e:?}")))?;
+        .map_err(|e| {
+            Diagnostics::internal(format_args!("the key template does not compile: {e:?}"))
+        })?;
     files.push(OutputFile {
         path: PathBuf::from("index.html"),
         bytes: index_html(&tera, config, &book)?,
@@ -278,8 +280,8 @@ pub fn render(
             bytes: lab_html(&tera, config, &book, lab)?,
         });
     }
-    let mut json =
-        serde_json::to_string_pretty(&book).map_err(|e| internal(format!("answers.json: {e}")))?;
+    let mut json = serde_json::to_string_pretty(&book)
+        .map_err(|e| Diagnostics::internal(format_args!("answers.json: {e}")))?;
     json.push('\n');
     files.push(OutputFile {
         path: PathBuf::from(ANSWERS_FILE),
@@ -291,15 +293,6 @@ pub fn render(
     });
     files.extend(csvs);
     Ok((files, warnings, book))
-}
-
-fn internal(message: String) -> Diagnostics {
-    let mut d = Diagnostics::new();
-    d.push(Diagnostic::error(
-        None,
-        format!("internal error: {message}"),
-    ));
-    d
 }
 
 /// The key of one lab, and the CSV text of each act's answer table.
@@ -344,8 +337,9 @@ fn lab_key(
         // they estimate is quoted under its own name.
         for quote in quotes.iter().filter(|q| !q.name.starts_with("__")) {
             for (ti, t) in m.tracks.iter().enumerate() {
-                let v = value_at(lab, quote.slot, quote.mode, ti)
-                    .ok_or_else(|| internal(format!("no value for {} on {}", quote.name, t.id)))?;
+                let v = value_at(lab, quote.slot, quote.mode, ti).ok_or_else(|| {
+                    Diagnostics::internal(format_args!("no value for {} on {}", quote.name, t.id))
+                })?;
                 let shown = show(v, &quote.display.unit, quote.display.digits);
                 let scenario = quote.mode.scenario().and_then(|s| m.scenarios.get(s));
                 numeric.push(NumericItem {
@@ -376,15 +370,15 @@ fn lab_key(
         }
         // The act's tasks: numbers the student types, graded per track.
         for t in &act.tasks {
-            let slot = lab
-                .model
-                .slot(&t.answer)
-                .ok_or_else(|| internal(format!("unresolved task answer {}", t.answer)))?;
+            let slot = lab.model.slot(&t.answer).ok_or_else(|| {
+                Diagnostics::internal(format_args!("unresolved task answer {}", t.answer))
+            })?;
             let display = crate::plan::task_display(m, lab.model, t, slot);
             let mode = crate::plan::task_mode(t);
             for (ti, tr) in m.tracks.iter().enumerate() {
-                let v = value_at(lab, slot, mode, ti)
-                    .ok_or_else(|| internal(format!("no value for {} on {}", t.answer, tr.id)))?;
+                let v = value_at(lab, slot, mode, ti).ok_or_else(|| {
+                    Diagnostics::internal(format_args!("no value for {} on {}", t.answer, tr.id))
+                })?;
                 let shown = show(v, &display.unit, display.digits);
                 let tolerance = match &t.tolerance {
                     None => config.grading.tolerance,
@@ -506,25 +500,26 @@ fn question_key(
 /// in; records each value it quotes (first use first).
 fn fill(lab: &Lab, t: &Text, track: usize, quotes: &mut Vec<Quote>) -> Result<String, Diagnostics> {
     let m = lab.mission;
-    let pieces =
-        text::parse(&t.src).map_err(|e| internal(format!("unparsed prose: {}", e.message)))?;
+    let pieces = text::parse(&t.src)
+        .map_err(|e| Diagnostics::internal(format_args!("unparsed prose: {}", e.message)))?;
     let mut out = String::with_capacity(t.src.len());
     for p in pieces {
         match p {
             Piece::Lit(s) => out.push_str(&s),
             Piece::Fact { text, .. } => out.push_str(&text),
             Piece::Ref(r) => {
-                let slot = lab
-                    .model
-                    .slot(&r.name)
-                    .ok_or_else(|| internal(format!("unresolved name {}", r.name)))?;
+                let slot = lab.model.slot(&r.name).ok_or_else(|| {
+                    Diagnostics::internal(format_args!("unresolved name {}", r.name))
+                })?;
                 let mode = match &r.scenario {
                     Some(s) => Mode::Scenario(
                         m.scenarios
                             .iter()
                             .position(|x| x.id == *s)
                             .and_then(|i| u16::try_from(i).ok())
-                            .ok_or_else(|| internal(format!("unknown scenario {s}")))?,
+                            .ok_or_else(|| {
+                                Diagnostics::internal(format_args!("unknown scenario {s}"))
+                            })?,
                     ),
                     None => Mode::Pinned,
                 };
@@ -535,8 +530,9 @@ fn fill(lab: &Lab, t: &Text, track: usize, quotes: &mut Vec<Quote>) -> Result<St
                         .digits
                         .or(if r.unit.is_some() { None } else { base.digits }),
                 };
-                let v = value_at(lab, slot, mode, track)
-                    .ok_or_else(|| internal(format!("no pinned value for {}", r.name)))?;
+                let v = value_at(lab, slot, mode, track).ok_or_else(|| {
+                    Diagnostics::internal(format_args!("no pinned value for {}", r.name))
+                })?;
                 out.push_str(&show(v, &display.unit, display.digits).text);
                 if !quotes.iter().any(|q| q.name == r.name && q.mode == mode) {
                     quotes.push(Quote {
@@ -713,13 +709,13 @@ fn answer_table<'a>(
         let slot = lab
             .model
             .slot(name)
-            .ok_or_else(|| internal(format!("unresolved name {name}")))?;
+            .ok_or_else(|| Diagnostics::internal(format_args!("unresolved name {name}")))?;
         lab.sweep
             .table(Request {
                 slot,
                 mode: Mode::Live,
             })
-            .ok_or_else(|| internal(format!("no live sweep for {name}")))
+            .ok_or_else(|| Diagnostics::internal(format_args!("no live sweep for {name}")))
     };
     let mut columns: Vec<Column<'a>> = Vec::new();
     // A column's table may have fewer axes than the act's grid:
@@ -729,7 +725,7 @@ fn answer_table<'a>(
             let slot = lab
                 .model
                 .slot(name)
-                .ok_or_else(|| internal(format!("unresolved name {name}")))?;
+                .ok_or_else(|| Diagnostics::internal(format_args!("unresolved name {name}")))?;
             let table = live(name)?;
             let display = display_of(m, lab.model, slot);
             let v0 = table.values[table.index(0, &defaults[0])];
@@ -977,7 +973,7 @@ fn index_html(tera: &tera::Tera, config: &Config, book: &BookKey) -> Result<Vec<
     ctx.insert("lab", &serde_json::Value::Null);
     tera.render("key.html", &ctx)
         .map(String::into_bytes)
-        .map_err(|e| internal(format!("key template: {e:?}")))
+        .map_err(|e| Diagnostics::internal(format_args!("key template: {e:?}")))
 }
 
 fn lab_html(
@@ -1093,7 +1089,7 @@ fn lab_html(
     );
     tera.render("key.html", &ctx)
         .map(String::into_bytes)
-        .map_err(|e| internal(format!("key template: {e:?}")))
+        .map_err(|e| Diagnostics::internal(format_args!("key template: {e:?}")))
 }
 
 /// A number for people: six significant digits, thousands grouped,

@@ -13,12 +13,12 @@
 //! touches the disk.
 
 pub mod book;
-pub mod charts;
 pub mod check;
 pub mod config;
 pub mod diag;
 pub mod driver;
 pub mod expr;
+pub mod figure;
 pub mod format;
 pub mod grade;
 pub mod keys;
@@ -26,7 +26,6 @@ pub mod mission;
 pub mod model;
 pub mod output;
 pub mod plan;
-pub mod plots;
 pub mod render;
 pub mod sweep;
 pub mod text;

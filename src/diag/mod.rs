@@ -129,6 +129,17 @@ impl Diagnostics {
         Self::default()
     }
 
+    /// One internal error: a bug in labgen, not in the book (the command
+    /// line exits with code 2 for these).
+    pub fn internal(message: impl std::fmt::Display) -> Self {
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::error(
+            None,
+            format!("internal error: {message}"),
+        ));
+        d
+    }
+
     /// Adds one diagnostic.
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.items.push(diagnostic);

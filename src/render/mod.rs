@@ -8,35 +8,22 @@
 //! arrays. The HTML is written at the default state of the first track, so
 //! the page reads right before any script runs.
 
-pub(crate) mod figures;
 pub mod html;
 pub mod math;
 #[cfg(feature = "pdf")]
 pub mod pdf;
-pub(crate) mod plain;
 pub mod typst;
 
+pub use crate::figure::states::{figure_path, Figures};
 pub use html::{html_book, CONSTANTS_FILE};
 pub use math::worked::{worked_latex, worked_lines};
 
 use crate::book::Book;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::mission::Instrument;
 use crate::output::OutputFile;
-use html::cells::Cells;
-use html::plots::plot_cells;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 #[cfg(feature = "pdf")]
 use {crate::config::Config, std::path::PathBuf};
-
-pub(crate) fn internal(message: String) -> Diagnostics {
-    let mut d = Diagnostics::new();
-    d.push(Diagnostic::error(
-        None,
-        format!("internal error: {message}"),
-    ));
-    d
-}
 
 /// The PDF edition of the lab book, in the book's folder.
 pub const PDF_FILE: &str = "lab-book.pdf";
@@ -99,35 +86,4 @@ pub fn pdf_editions(
             bytes,
         }),
     ))
-}
-
-/// Each plot's SVG at the first track's defaults (the very fragment its
-/// HTML page starts with), by virtual path ([`figure_path`]). The HTML
-/// pass collects them as it draws; the print edition embeds them.
-pub type Figures = BTreeMap<String, String>;
-
-/// Where the print edition finds the SVG of plot `k` of an act.
-pub fn figure_path(lab: &str, act: &str, k: usize) -> String {
-    format!("/plots/{lab}-{act}-{k}.svg")
-}
-
-/// The figures of labs whose HTML pages are not being written (a build
-/// with the PDF but without `[output.html]`): every plot drawn at its
-/// defaults, as the HTML pass would collect them.
-pub fn default_figures(book: &Book) -> Result<Figures, Diagnostics> {
-    let mut figures = Figures::new();
-    for lab in &book.labs {
-        let mut cells = Cells::new(lab);
-        for act in &lab.mission.acts {
-            let Some(sim) = &act.simulator else { continue };
-            for (k, inst) in sim.instruments.iter().enumerate() {
-                if let Instrument::Plot(p) = inst {
-                    let ctx = plot_cells(&mut cells, p)?;
-                    let svg = ctx["svg"].as_str().unwrap_or_default().to_string();
-                    figures.insert(figure_path(&lab.mission.id, &act.id, k), svg);
-                }
-            }
-        }
-    }
-    Ok(figures)
 }

@@ -14,8 +14,8 @@
 //! tasks. The key edition adds the correct options with all feedback, the
 //! reveals, and the task answers of every track.
 
-use super::plain::plain_text;
 use super::Figures;
+use crate::book::plain::plain_text;
 use crate::book::{status_level, Book, Lab, Which};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -514,7 +514,9 @@ fn lab_source(
                         flush(&mut s, &mut cards);
                         let path = super::figure_path(&m.id, &act.id, k);
                         let Some(svg) = figures.get(&path) else {
-                            return Err(super::internal(format!("no figure drawn for {path}")));
+                            return Err(super::Diagnostics::internal(format_args!(
+                                "no figure drawn for {path}"
+                            )));
                         };
                         let title = plain_text(lab, &p.title, Mode::Live, 0, &defaults[0]);
                         let _ = writeln!(

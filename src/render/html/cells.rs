@@ -2,16 +2,17 @@
 //! thing (a value, a status, a banner's visibility, a plot) over exactly
 //! the axes it depends on, plus a pool of HTML fragments the cells share.
 
+use crate::book::plain::{override_display, plain_text, ref_mode};
 use crate::book::Lab;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::figure::grid;
 use crate::format::{show, Shown};
 use crate::mission::{Display, Text};
 use crate::model::Slot;
 use crate::plan::display_of;
 use crate::render::math::katex::math;
 use crate::render::math::worked::worked_latex;
-use crate::render::plain::{override_display, plain_text, ref_mode};
-use crate::render::{internal, Figures};
+use crate::render::Figures;
 use crate::sweep::{self, Axis, Mode, Request, Table};
 use crate::text::{self, escape, Piece};
 use serde_json::{json, Map, Value};
@@ -30,14 +31,12 @@ pub(crate) struct Cells<'a> {
     /// would read `_{` and `\,` in its LaTeX annotation as Markdown) and put
     /// back after it; prose holds placeholders meanwhile.
     pub(crate) math: Vec<String>,
-    /// The model entries the chart being drawn needs (see figures.rs).
-    pub(crate) chart_entries: Vec<usize>,
-    /// Each plot's SVG at the first track's defaults, by `figure_path`.
-    pub(crate) figures: Figures,
+    /// Every plot of the book, drawn over its grid.
+    pub(crate) figures: &'a Figures,
 }
 
 impl<'a> Cells<'a> {
-    pub(crate) fn new(lab: &'a Lab<'a>) -> Self {
+    pub(crate) fn new(lab: &'a Lab<'a>, figures: &'a Figures) -> Self {
         Cells {
             lab,
             cells: Vec::new(),
@@ -46,8 +45,7 @@ impl<'a> Cells<'a> {
             fragment_ids: HashMap::new(),
             defaults: sweep::track_defaults(lab.mission),
             math: Vec::new(),
-            chart_entries: Vec::new(),
-            figures: Figures::new(),
+            figures,
         }
     }
 
@@ -59,39 +57,12 @@ impl<'a> Cells<'a> {
     }
 
     pub(crate) fn shape_of(&self, axes: &[Axis]) -> Vec<usize> {
-        axes.iter()
-            .map(|a| match a {
-                Axis::Track => self.lab.mission.tracks.len(),
-                Axis::Control(c) => self.lab.mission.controls[*c].positions.len(),
-            })
-            .collect()
+        grid::shape_of(self.lab, axes)
     }
 
     /// Every full state (track, positions) of a grid, in row-major order.
     pub(crate) fn states(&self, axes: &[Axis]) -> Vec<(usize, Vec<usize>)> {
-        let shape = self.shape_of(axes);
-        let n: usize = shape.iter().product();
-        (0..n)
-            .map(|mut s| {
-                let mut digits = vec![0; shape.len()];
-                for k in (0..shape.len()).rev() {
-                    digits[k] = s % shape[k];
-                    s /= shape[k];
-                }
-                let track = axes
-                    .iter()
-                    .zip(&digits)
-                    .find(|(a, _)| **a == Axis::Track)
-                    .map_or(0, |(_, d)| *d);
-                let mut pos = self.defaults[track].clone();
-                for (a, d) in axes.iter().zip(&digits) {
-                    if let Axis::Control(c) = a {
-                        pos[*c] = *d;
-                    }
-                }
-                (track, pos)
-            })
-            .collect()
+        grid::states(self.lab, &self.defaults, axes)
     }
 
     pub(crate) fn intern_fragment(&mut self, html: String) -> usize {
@@ -146,7 +117,9 @@ impl<'a> Cells<'a> {
             .lab
             .sweep
             .table(Request { slot, mode })
-            .ok_or_else(|| internal(format!("no sweep for slot {slot} ({mode:?})")))?;
+            .ok_or_else(|| {
+                Diagnostics::internal(format_args!("no sweep for slot {slot} ({mode:?})"))
+            })?;
         let key = format!("v:{slot}:{mode:?}:{:?}:{:?}", display.unit, display.digits);
         let shown: Vec<Shown> = table
             .values
@@ -214,11 +187,9 @@ impl<'a> Cells<'a> {
                 )),
                 Piece::Ref(r) => {
                     let mode = ref_mode(self.lab.mission, &r, mode);
-                    let slot = self
-                        .lab
-                        .model
-                        .slot(&r.name)
-                        .ok_or_else(|| internal(format!("unresolved name {}", r.name)))?;
+                    let slot = self.lab.model.slot(&r.name).ok_or_else(|| {
+                        Diagnostics::internal(format_args!("unresolved name {}", r.name))
+                    })?;
                     let display =
                         override_display(display_of(self.lab.mission, self.lab.model, slot), &r);
                     out.push_str(&self.value_span(&r.name, slot, mode, &display)?);
@@ -295,7 +266,7 @@ impl<'a> Cells<'a> {
             .lab
             .model
             .slot(&w.formula)
-            .ok_or_else(|| internal(format!("unresolved {}", w.formula)))?;
+            .ok_or_else(|| Diagnostics::internal(format_args!("unresolved {}", w.formula)))?;
         let mut blocks = Vec::new();
         for mode in modes {
             let mut axes = Vec::new();
@@ -304,7 +275,7 @@ impl<'a> Cells<'a> {
                     axes.extend(t.axes.iter().copied());
                 }
             }
-            let axes = union(axes);
+            let axes = grid::union(axes);
             let defaults = match mode.scenario() {
                 Some(_) => sweep::base_positions(self.lab.mission, mode),
                 None => self.defaults.clone(),
@@ -370,33 +341,7 @@ impl<'a> Cells<'a> {
     }
 
     pub(crate) fn live_table(&self, name: &str) -> Result<&'a Table, Diagnostics> {
-        let slot = self
-            .lab
-            .model
-            .slot(name)
-            .ok_or_else(|| internal(format!("unresolved name {name}")))?;
-        self.lab
-            .sweep
-            .table(Request {
-                slot,
-                mode: Mode::Live,
-            })
-            .ok_or_else(|| internal(format!("no sweep for {name}")))
-    }
-
-    /// Axes of a text's live references.
-    pub(crate) fn text_axes(&self, t: &Text) -> Vec<Axis> {
-        let mut axes = Vec::new();
-        if let Ok(pieces) = text::parse(&t.src) {
-            for p in pieces {
-                if let Piece::Ref(r) = p {
-                    if let Ok(table) = self.live_table(&r.name) {
-                        axes.extend(table.axes.iter().copied());
-                    }
-                }
-            }
-        }
-        axes
+        grid::live_table(self.lab, name)
     }
 }
 
@@ -418,12 +363,6 @@ pub(crate) fn number_attr(n: f64) -> String {
     } else {
         "NaN".to_string()
     }
-}
-
-pub(crate) fn union(mut axes: Vec<Axis>) -> Vec<Axis> {
-    axes.sort();
-    axes.dedup();
-    axes
 }
 
 pub(crate) fn on_cell(

@@ -2,14 +2,15 @@
 //! context: cards, statuses, badges, banners and plots, each bound to its
 //! cells.
 
-use super::cells::{on_cell, union, Cells};
+use super::cells::{on_cell, Cells};
 use super::plots::plot_cells;
 use crate::book::status_level;
 use crate::diag::Diagnostics;
+use crate::figure::grid::union;
 use crate::mission::{Badge, Instrument, Level, Text, Tone};
 use crate::model::Slot;
 use crate::plan::display_of;
-use crate::render::{figure_path, internal};
+use crate::render::figure_path;
 use crate::sweep::Mode;
 use serde_json::{json, Value};
 
@@ -37,13 +38,12 @@ pub(crate) fn instrument_ctx(
             levels,
         ),
         Instrument::Plot(p) => {
-            let ctx = plot_cells(cells, p)?;
-            // The print edition shows the very SVG the page starts with.
-            if let Some(svg) = ctx["svg"].as_str() {
-                let path = figure_path(&cells.lab.mission.id, act, k);
-                cells.figures.insert(path, svg.to_string());
-            }
-            Ok(ctx)
+            let path = figure_path(&cells.lab.mission.id, act, k);
+            let figures = cells.figures;
+            let plot = figures
+                .plot(&path)
+                .ok_or_else(|| Diagnostics::internal(format_args!("no figure {path}")))?;
+            Ok(plot_cells(cells, p, plot))
         }
         Instrument::Badges(list) => badges_ctx(cells, &format!("badge:{act}:{k}"), list),
         Instrument::Banner {
@@ -72,7 +72,7 @@ fn metric_ctx(
 
     let slot = model
         .slot(value)
-        .ok_or_else(|| internal(format!("unresolved {value}")))?;
+        .ok_or_else(|| Diagnostics::internal(format_args!("unresolved {value}")))?;
     let display = display_of(mission, model, slot).clone();
     let span = cells.value_span(value, slot, Mode::Live, &display)?;
     let default_label = match model.slots[slot] {
@@ -160,7 +160,7 @@ fn status_ctx(
         Some(v) => {
             let slot = model
                 .slot(v)
-                .ok_or_else(|| internal(format!("unresolved {v}")))?;
+                .ok_or_else(|| Diagnostics::internal(format_args!("unresolved {v}")))?;
             let display = display_of(mission, model, slot).clone();
             Some(cells.value_span(v, slot, Mode::Live, &display)?)
         }

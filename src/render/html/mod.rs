@@ -15,13 +15,13 @@ pub(crate) mod plots;
 
 pub(crate) use controls::fmt_attr;
 
+use crate::book::plain::plain_pinned;
 use crate::book::{lab_file, Book, Lab};
 use crate::config::Config;
 use crate::diag::Diagnostics;
 use crate::format::show;
 use crate::output::OutputFile;
-use crate::render::plain::plain_pinned;
-use crate::render::{internal, Figures};
+use crate::render::Figures;
 use crate::text::{self, escape};
 use page::lab_page;
 use serde_json::{json, Value};
@@ -75,7 +75,7 @@ fn constants_page(
     ctx.insert("constants", &rows);
     tera.render("constants.html", &ctx)
         .map(String::into_bytes)
-        .map_err(|e| internal(format!("constants template: {e:?}")))
+        .map_err(|e| Diagnostics::internal(format_args!("constants template: {e:?}")))
 }
 
 fn templates() -> Result<tera::Tera, Diagnostics> {
@@ -87,17 +87,21 @@ fn templates() -> Result<tera::Tera, Diagnostics> {
         ("lab.html", LAB_TEMPLATE),
         ("constants.html", CONSTANTS_TEMPLATE),
     ])
-    .map_err(|e| internal(format!("built-in templates do not compile: {e:?}")))?;
+    .map_err(|e| Diagnostics::internal(format_args!("built-in templates do not compile: {e:?}")))?;
     Ok(tera)
 }
 
 /// Renders the whole HTML book: index, one page per lab, and the theme.
-/// The book's constants registry, if any, is listed on an appendix page.
-pub fn html_book(config: &Config, book: &Book) -> Result<(Vec<OutputFile>, Figures), Diagnostics> {
+/// The book's constants registry, if any, is listed on an appendix page;
+/// `figures` holds every plot at every state.
+pub fn html_book(
+    config: &Config,
+    book: &Book,
+    figures: &Figures,
+) -> Result<Vec<OutputFile>, Diagnostics> {
     let (labs, shared) = (&book.labs, book.shared);
     let tera = templates()?;
     let mut files = Vec::new();
-    let mut figures = Figures::new();
     let mut diags = Diagnostics::new();
     let mut entries = Vec::new();
     // The page stores it with the student's ledger (see `book::book_version`).
@@ -107,18 +111,15 @@ pub fn html_book(config: &Config, book: &Book) -> Result<(Vec<OutputFile>, Figur
     let pages: Vec<_> = {
         use rayon::prelude::*;
         labs.par_iter()
-            .map(|lab| lab_page(config, lab, &tera, version))
+            .map(|lab| lab_page(config, lab, &tera, version, figures))
             .collect()
     };
     for (lab, page) in labs.iter().zip(pages) {
         match page {
-            Ok((bytes, f)) => {
-                files.push(OutputFile {
-                    path: PathBuf::from(lab_file(&lab.mission.id)),
-                    bytes,
-                });
-                figures.extend(f);
-            }
+            Ok(bytes) => files.push(OutputFile {
+                path: PathBuf::from(lab_file(&lab.mission.id)),
+                bytes,
+            }),
             Err(d) => diags.extend(d),
         }
         entries.push(json!({
@@ -151,7 +152,7 @@ pub fn html_book(config: &Config, book: &Book) -> Result<(Vec<OutputFile>, Figur
     );
     let index = tera
         .render("index.html", &ctx)
-        .map_err(|e| internal(format!("index template: {e:?}")))?;
+        .map_err(|e| Diagnostics::internal(format_args!("index template: {e:?}")))?;
     files.insert(
         0,
         OutputFile {
@@ -167,5 +168,5 @@ pub fn html_book(config: &Config, book: &Book) -> Result<(Vec<OutputFile>, Figur
         path: PathBuf::from("theme/labgen.js"),
         bytes: THEME_JS.as_bytes().to_vec(),
     });
-    Ok((files, figures))
+    Ok(files)
 }

@@ -10,7 +10,7 @@ use crate::diag::Diagnostics;
 use crate::format::show;
 use crate::mission::{ControlKind, Mission};
 use crate::render::math::katex::display_math;
-use crate::render::{internal, Figures};
+use crate::render::Figures;
 use crate::sweep::{Axis, Mode};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -32,10 +32,11 @@ pub(crate) fn lab_page(
     lab: &Lab,
     tera: &tera::Tera,
     version: &str,
-) -> Result<(Vec<u8>, Figures), Diagnostics> {
+    figures: &Figures,
+) -> Result<Vec<u8>, Diagnostics> {
     let exam = config.outputs.exam;
     let m = lab.mission;
-    let mut cells = Cells::new(lab);
+    let mut cells = Cells::new(lab, figures);
     let mut diags = Diagnostics::new();
     let tracks = tracks_ctx(&mut cells)?;
     let mut reading = Vec::new();
@@ -77,8 +78,8 @@ pub(crate) fn lab_page(
     ctx.insert("book_version", version);
     let page = tera
         .render("lab.html", &ctx)
-        .map_err(|e| internal(format!("lab template: {e:?}")))?;
-    Ok((page.into_bytes(), cells.figures))
+        .map_err(|e| Diagnostics::internal(format_args!("lab template: {e:?}")))?;
+    Ok(page.into_bytes())
 }
 
 /// The deployment contexts (tracks), each with the cell that shows its
@@ -196,10 +197,9 @@ fn tasks_ctx(cells: &mut Cells, ai: usize, exam: bool) -> Result<Vec<Value>, Dia
     let (m, a) = (lab.mission, &lab.mission.acts[ai]);
     let mut tasks = Vec::new();
     for t in &a.tasks {
-        let slot = lab
-            .model
-            .slot(&t.answer)
-            .ok_or_else(|| internal(format!("unresolved task answer {}", t.answer)))?;
+        let slot = lab.model.slot(&t.answer).ok_or_else(|| {
+            Diagnostics::internal(format_args!("unresolved task answer {}", t.answer))
+        })?;
         let display = crate::plan::task_display(m, lab.model, t, slot).clone();
         // Exam pages carry neither the answer nor its explanation.
         let (answer, explain) = if exam {
@@ -259,7 +259,7 @@ fn constants_ctx(cells: &mut Cells) -> Result<Vec<Value>, Diagnostics> {
         let slot = lab
             .model
             .slot(&c.id)
-            .ok_or_else(|| internal(format!("unresolved constant {}", c.id)))?;
+            .ok_or_else(|| Diagnostics::internal(format_args!("unresolved constant {}", c.id)))?;
         constants.push(json!({
             "label": c.label,
             "id": c.id,
@@ -282,7 +282,8 @@ fn page_data(cells: &Cells, version: &str) -> Result<String, Diagnostics> {
         "cells": cells.cells,
         "fragments": cells.fragments,
     });
-    let data = serde_json::to_string(&data).map_err(|e| internal(format!("page data: {e}")))?;
+    let data = serde_json::to_string(&data)
+        .map_err(|e| Diagnostics::internal(format_args!("page data: {e}")))?;
     // Inside <script>, `<` must not start `</script>` or `<!--`.
     Ok(data.replace('<', "\\u003c"))
 }

@@ -6,6 +6,8 @@
 //! agree everywhere: the page file of a lab, the book's version, the
 //! correct option of a question and the level a status shows.
 
+pub mod plain;
+
 use crate::mission::{Constant, Mission};
 use crate::model::Model;
 use crate::sweep::Sweep;
