@@ -9,7 +9,8 @@
 //! headless Chromium, exports the ledger the page keeps and grades it
 //! (skipped without Chromium, like tests/browser.rs).
 
-use labgen::grade::{self, Key, Outcome};
+use labgen::grade::{self, Outcome};
+use labgen::key::BookKey;
 use serde_json::{json, Value};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -43,7 +44,7 @@ fn answers_json() -> &'static [u8] {
         .bytes
 }
 
-fn key() -> Key {
+fn key() -> BookKey {
     grade::parse_key(answers_json()).expect("the key parses")
 }
 

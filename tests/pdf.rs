@@ -119,7 +119,7 @@ fn sources() -> &'static Sources {
             })
             .collect();
         let book = labgen::book::Book::new(labs, &shared);
-        let (_, _, key) = labgen::keys::render(&config, &book).unwrap();
+        let (key, _, _) = labgen::key::build(&config, &book).unwrap();
         let to_math = |l: &str| labgen::render::pdf::latex_to_typst(l);
         // The figures as the HTML pass draws them; `default_figures`, for
         // builds without HTML, must draw the same.

@@ -8,7 +8,10 @@
 //! arrays. The HTML is written at the default state of the first track, so
 //! the page reads right before any script runs.
 
+pub mod csv;
 mod figures;
+pub mod key_html;
+pub mod moodle;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod typst;
@@ -620,7 +623,7 @@ pub const KEY_PDF_FILE: &str = "lab-book-key.pdf";
 pub fn pdf_editions(
     config: &Config,
     book: &Book,
-    key: Option<&crate::keys::BookKey>,
+    key: Option<&crate::key::BookKey>,
     figures: &Figures,
 ) -> Result<(OutputFile, Option<OutputFile>), Diagnostics> {
     use self::typst::{document, Edition};
