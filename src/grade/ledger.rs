@@ -42,8 +42,6 @@ pub(super) struct RawReflection {
     pub(super) answered_at: Option<String>,
 }
 
-/// What one ledger scored.
-
 /// Reads a ledger's bytes; the message says what is wrong with the file.
 pub(super) fn parse(bytes: &[u8]) -> Result<RawLedger, String> {
     if bytes.len() > MAX_LEDGER_BYTES {

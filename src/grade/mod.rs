@@ -6,14 +6,14 @@
 //! writes), which also carries the scoring scheme from `book.toml`.
 //!
 //! Ledgers are untrusted input. Each one is checked before it is believed
-//! ([`ledger`]): at most [`MAX_LEDGER_BYTES`], UTF-8, JSON nested at most
+//! (`ledger.rs`): at most [`MAX_LEDGER_BYTES`], UTF-8, JSON nested at most
 //! [`MAX_DEPTH`] levels with no arrays (a ledger has none), then the
 //! explicit structs of the schema (unknown fields are errors), then the
-//! lab, track, acts and option keys against the key ([`score`]). A file
+//! lab, track, acts and option keys against the key (`score.rs`). A file
 //! that fails is reported and skipped; it never stops the others. Every
 //! text that comes from a ledger is cleaned of control characters and
 //! shortened before it reaches a message, the gradebook or a report
-//! ([`report`]).
+//! (`report.rs`).
 //!
 //! A ledger made with another version of the book is graded, with a
 //! warning: answers are matched by act id and option key, which survive
