@@ -12,7 +12,7 @@
 use crate::book::{Book, Lab};
 use crate::figure::states::Figures;
 use crate::output::OutputFile;
-use crate::{check, config, figure, keys, mission, model, plan, render, sweep, Diagnostics};
+use crate::{check, config, figure, key, mission, model, plan, render, sweep, Diagnostics};
 use std::path::{Path, PathBuf};
 
 /// What a successful build produced.
@@ -153,9 +153,9 @@ fn render_all(
     let mut keys = Vec::new();
     let mut book_key = None;
     if config.outputs.keys.is_some() {
-        let (k, warnings, key) = ok(keys::render(config, book), diags)?;
-        keys = k;
-        book_key = Some(key);
+        let (built, tables, warnings) = ok(key::build(config, book), diags)?;
+        keys = ok(render::key_html::files(config, &built, &tables), diags)?;
+        book_key = Some(built);
         diags.extend(warnings);
     }
     #[cfg(feature = "pdf")]

@@ -21,7 +21,7 @@ pub mod expr;
 pub mod figure;
 pub mod format;
 pub mod grade;
-pub mod keys;
+pub mod key;
 pub mod mission;
 pub mod model;
 pub mod output;

@@ -160,40 +160,26 @@ fn main() -> ExitCode {
 /// writes the gradebook. Every ledger problem is reported per file; only a
 /// bad key or an unwritable output stops the run.
 mod grade {
-    use labgen::grade;
-    use std::io::Read;
+    use labgen::grade::{self, files};
     use std::path::{Path, PathBuf};
     use std::process::ExitCode;
 
     /// Grades every ledger in `inputs` against the key at `key_path` and
     /// writes the gradebook and reports into `out`.
     pub fn run(key_path: &Path, inputs: &[PathBuf], out: &Path) -> ExitCode {
-        let key = match read_limited(key_path, grade::MAX_KEY_BYTES)
-            .map_err(|e| format!("cannot read it: {e}"))
-            .and_then(|b| grade::parse_key(&b))
-        {
+        let key = match files::read_key(key_path) {
             Ok(k) => k,
             Err(e) => {
                 eprintln!("error: {}: {e}", key_path.display());
                 return ExitCode::from(1);
             }
         };
-        let files = ledger_files(inputs);
-        if files.is_empty() {
+        let listed = files::ledger_files(inputs);
+        if listed.is_empty() {
             eprintln!("error: no ledger files found (a folder is searched for *.json files)");
             return ExitCode::from(1);
         }
-        let mut outcomes = Vec::new();
-        for (path, listed) in &files {
-            let name = path.display().to_string();
-            outcomes.push(match listed {
-                Err(e) => grade::unreadable(&name, e),
-                Ok(()) => match read_limited(path, grade::MAX_LEDGER_BYTES) {
-                    Ok(bytes) => grade::grade(&key, &name, &bytes),
-                    Err(e) => grade::unreadable(&name, &e.to_string()),
-                },
-            });
-        }
+        let outcomes = files::grade_files(&key, &listed);
         let mut skipped = 0;
         for o in &outcomes {
             for w in &o.warnings {
@@ -205,7 +191,7 @@ mod grade {
             }
         }
         let protected: Vec<&Path> = std::iter::once(key_path)
-            .chain(files.iter().map(|(p, _)| p.as_path()))
+            .chain(listed.iter().map(|(p, _)| p.as_path()))
             .chain(inputs.iter().map(PathBuf::as_path))
             .collect();
         let written = labgen::output::check_grades_target(out, &protected)
@@ -220,50 +206,5 @@ mod grade {
             outcomes.len()
         );
         ExitCode::from(if skipped > 0 { 1 } else { 0 })
-    }
-
-    /// The ledger files to grade, sorted by path: each file argument, and
-    /// every `*.json` file under each folder argument. A path that cannot
-    /// be listed is kept with its error, so it gets a row.
-    fn ledger_files(inputs: &[PathBuf]) -> Vec<(PathBuf, Result<(), String>)> {
-        let mut files: Vec<(PathBuf, Result<(), String>)> = Vec::new();
-        for input in inputs {
-            if input.is_dir() {
-                for entry in walkdir::WalkDir::new(input).sort_by_file_name() {
-                    match entry {
-                        Ok(e)
-                            if e.file_type().is_file()
-                                && e.path()
-                                    .extension()
-                                    .is_some_and(|x| x.eq_ignore_ascii_case("json")) =>
-                        {
-                            files.push((e.into_path(), Ok(())));
-                        }
-                        Ok(_) => {}
-                        Err(err) => files.push((
-                            err.path().unwrap_or(input).to_path_buf(),
-                            Err(err.to_string()),
-                        )),
-                    }
-                }
-            } else {
-                files.push((input.clone(), Ok(())));
-            }
-        }
-        files.sort_by(|a, b| a.0.cmp(&b.0));
-        files.dedup_by(|a, b| a.0 == b.0);
-        files
-    }
-
-    /// Reads at most `limit + 1` bytes, so a huge file (or a device) is
-    /// not read whole just to be rejected as too large.
-    fn read_limited(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
-        let file = std::fs::File::open(path)?;
-        if file.metadata()?.is_dir() {
-            return Err(std::io::Error::other("it is a folder"));
-        }
-        let mut bytes = Vec::new();
-        file.take(limit as u64 + 1).read_to_end(&mut bytes)?;
-        Ok(bytes)
     }
 }

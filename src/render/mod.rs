@@ -8,8 +8,11 @@
 //! arrays. The HTML is written at the default state of the first track, so
 //! the page reads right before any script runs.
 
+pub mod csv;
 pub mod html;
+pub mod key_html;
 pub mod math;
+pub mod moodle;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod typst;
@@ -37,7 +40,7 @@ pub const KEY_PDF_FILE: &str = "lab-book-key.pdf";
 pub fn pdf_editions(
     config: &Config,
     book: &Book,
-    key: Option<&crate::keys::BookKey>,
+    key: Option<&crate::key::BookKey>,
     figures: &Figures,
 ) -> Result<(OutputFile, Option<OutputFile>), Diagnostics> {
     use self::typst::{document, Edition};

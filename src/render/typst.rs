@@ -20,7 +20,7 @@ use crate::book::{status_level, Book, Lab, Which};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::format::show;
-use crate::keys::BookKey;
+use crate::key::BookKey;
 use crate::mission::{Constant, Instrument, Mission, Question, Text, Tone};
 use crate::model::Slot;
 use crate::plan::display_of;
@@ -756,7 +756,7 @@ fn task_answers(s: &mut String, key: &BookKey, lab: &str, id: &str) {
     );
 }
 
-fn tolerance(n: &crate::keys::NumericItem) -> String {
+fn tolerance(n: &crate::key::NumericItem) -> String {
     let mut parts = Vec::new();
     if n.tolerance.relative > 0.0 {
         parts.push(format!(

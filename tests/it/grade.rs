@@ -8,7 +8,8 @@
 //! messages and the exit code. The ledger the real page keeps, exported
 //! and graded, is tested in headless Chromium by `browser::ledger`.
 
-use labgen::grade::{self, Key, Outcome};
+use labgen::grade::{self, Outcome};
+use labgen::key::BookKey;
 use serde_json::{json, Value};
 use std::fs;
 
@@ -20,7 +21,7 @@ pub fn answers_json() -> &'static [u8] {
 }
 
 /// The bundled book's key, parsed.
-pub fn key() -> Key {
+pub fn key() -> BookKey {
     grade::parse_key(answers_json()).expect("the key parses")
 }
 

@@ -110,7 +110,7 @@ fn sources() -> &'static Sources {
             })
             .collect();
         let book = labgen::book::Book::new(labs, &shared);
-        let (_, _, key) = labgen::keys::render(&config, &book).unwrap();
+        let (key, _, _) = labgen::key::build(&config, &book).unwrap();
         let to_math = |l: &str| labgen::render::pdf::latex_to_typst(l);
         // The figure stage draws every plot once, for the page and print.
         let figures = labgen::figure::states::draw(&book.labs).unwrap();
