@@ -120,7 +120,7 @@ fn sources() -> &'static Sources {
             .collect();
         let book = labgen::book::Book::new(labs, &shared);
         let (_, _, key) = labgen::keys::render(&config, &book).unwrap();
-        let to_math = |l: &str| labgen::render::pdf::latex_to_typst(l);
+        let to_math = |l: &str| labgen::render::math::typst::latex_to_typst(l);
         // The figures as the HTML pass draws them; `default_figures`, for
         // builds without HTML, must draw the same.
         let (pages, figures) = labgen::render::html_book(&config, &book).unwrap();

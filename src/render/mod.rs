@@ -9,8 +9,7 @@
 //! the page reads right before any script runs.
 
 mod figures;
-#[cfg(feature = "pdf")]
-pub mod pdf;
+pub mod math;
 pub mod typst;
 
 use crate::book::{lab_file, status_level, Book, Lab, Which};
@@ -623,7 +622,7 @@ pub fn pdf_editions(
     key: Option<&crate::keys::BookKey>,
     figures: &Figures,
 ) -> Result<(OutputFile, Option<OutputFile>), Diagnostics> {
-    use self::typst::{document, Edition};
+    use self::typst::{document, engine::compile, Edition};
     // Both editions set the same math; each piece of LaTeX is converted
     // (and trial-compiled) once.
     let converted = std::cell::RefCell::new(HashMap::<String, Result<String, String>>::new());
@@ -631,7 +630,7 @@ pub fn pdf_editions(
         if let Some(r) = converted.borrow().get(l) {
             return r.clone();
         }
-        let r = pdf::latex_to_typst(l);
+        let r = math::typst::latex_to_typst(l);
         converted.borrow_mut().insert(l.to_string(), r.clone());
         r
     };
@@ -640,7 +639,7 @@ pub fn pdf_editions(
         .map(|k| document(config, book, Edition::Key(k), &to_math, figures))
         .transpose()?;
     let typeset = |doc: &self::typst::Document, name: &str| {
-        pdf::compile(&doc.source, &doc.files, config.source_date_epoch).map_err(|errors| {
+        compile(&doc.source, &doc.files, config.source_date_epoch).map_err(|errors| {
             let mut d = Diagnostics::new();
             for e in errors {
                 d.push(Diagnostic::error(

@@ -1,0 +1,4 @@
+//! Math for the outputs: the missions' LaTeX converted for each target.
+
+#[cfg(feature = "pdf")]
+pub mod typst;
