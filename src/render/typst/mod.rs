@@ -14,9 +14,9 @@
 //! tasks. The key edition adds the correct options with all feedback, the
 //! reveals, and the task answers of every track.
 //!
-//! [`source`] writes the labs section by section, [`markup`] turns prose
-//! into Typst markup, and `engine` (with the `pdf` feature) compiles the
-//! result.
+//! `source` writes each lab section by section, `tables` the print
+//! tables and the appendix, `markup` turns prose into Typst markup, and
+//! `engine` (with the `pdf` feature) compiles the result.
 
 #[cfg(feature = "pdf")]
 pub mod engine;
