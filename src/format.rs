@@ -343,6 +343,28 @@ fn show_duration(value: f64, digits: Option<u8>) -> Shown {
     shown(format!("{n} {word}"), number, label)
 }
 
+/// The shortest text that reads back as `x`, written as JavaScript's
+/// `String(x)` writes it (`50`, not `50.0`; `-0` as `0`), so an attribute
+/// keeps its form when the page script updates it; `NaN` for a value that
+/// is not finite.
+pub fn shortest(x: f64) -> String {
+    if !x.is_finite() {
+        return "NaN".to_string();
+    }
+    let s = format!("{x}");
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s
+    }
+}
+
+/// [`shortest`] with float noise below 1e-9 removed, so a slider step of
+/// 0.1 stays `0.1`.
+pub fn shortest_clean(x: f64) -> String {
+    shortest((x * 1e9).round() / 1e9)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

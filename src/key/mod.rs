@@ -76,17 +76,6 @@ pub fn answers_json(book: &BookKey) -> Result<String, Diagnostics> {
     Ok(json)
 }
 
-/// A number for CSV and JSON text: the shortest form that reads back as
-/// the same value (Rust's `{}` for f64 is deterministic and locale-free).
-pub(crate) fn num(x: f64) -> String {
-    let s = format!("{x}");
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s
-    }
-}
-
 /// JSON has no NaN; every swept value is finite, so this only guards.
 pub(crate) fn finite(x: f64) -> f64 {
     if x.is_finite() {

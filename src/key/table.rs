@@ -3,7 +3,7 @@
 
 use super::build::slot_label;
 use super::MAX_TABLE_ROWS;
-use super::{finite, group, num, ColumnKey, ColumnSummary, TableKey, TrackSummary};
+use super::{finite, group, ColumnKey, ColumnSummary, TableKey, TrackSummary};
 use crate::book::{status_level, Lab};
 use crate::diag::Diagnostics;
 use crate::format::{show, DisplayUnit};
@@ -55,7 +55,7 @@ impl<'a> Column<'a> {
                     DisplayUnit::Percent => v * 100.0,
                     other => show(v, other, None).number,
                 });
-                (num(n), Some(n))
+                (crate::format::shortest(n), Some(n))
             }
             Cell::Status { conds, labels } => {
                 let k = status_level(conds, |c| {

@@ -11,8 +11,8 @@ fn collapse_joins_lines_but_keeps_paragraphs_and_items() {
 
 #[test]
 fn numbers_read_back_and_have_no_negative_zero() {
-    assert_eq!(num(-0.0), "0");
-    assert_eq!(num(0.1 + 0.2), "0.30000000000000004");
+    assert_eq!(crate::format::shortest(-0.0), "0");
+    assert_eq!(crate::format::shortest(0.1 + 0.2), "0.30000000000000004");
     assert_eq!(finite(f64::NAN), 0.0);
     assert_eq!(group(100_000), "100,000");
 }

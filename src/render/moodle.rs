@@ -5,7 +5,7 @@
 //! quoted value and track, with the key's tolerance as Moodle's absolute
 //! accepted error.
 
-use crate::key::{num, BookKey, LabKey, NumericItem, QuestionKey};
+use crate::key::{BookKey, LabKey, NumericItem, QuestionKey};
 use crate::text;
 
 /// The question bank of the whole book.
@@ -142,14 +142,20 @@ fn numerical(x: &mut String, lab: &LabKey, n: &NumericItem) {
     common(x, &format!("{}/{}/{}", lab.id, n.id, n.track));
     let tol = (n.tolerance.relative * n.value.abs()).max(n.tolerance.absolute);
     x.push_str("    <answer fraction=\"100\" format=\"moodle_auto_format\">\n");
-    x.push_str(&format!("      <text>{}</text>\n", num(n.value)));
+    x.push_str(&format!(
+        "      <text>{}</text>\n",
+        crate::format::shortest(n.value)
+    ));
     html_text(
         x,
         "      ",
         "feedback",
         &format!("<p>{}</p>", text::escape(&n.text)),
     );
-    x.push_str(&format!("      <tolerance>{}</tolerance>\n", num(tol)));
+    x.push_str(&format!(
+        "      <tolerance>{}</tolerance>\n",
+        crate::format::shortest(tol)
+    ));
     x.push_str("    </answer>\n");
     x.push_str("    <unitgradingtype>0</unitgradingtype>\n    <unitpenalty>0</unitpenalty>\n    <showunits>3</showunits>\n    <unitsleft>0</unitsleft>\n");
     x.push_str("  </question>\n");

@@ -111,7 +111,7 @@ fn sources() -> &'static Sources {
             .collect();
         let book = labgen::book::Book::new(labs, &shared);
         let (key, _, _) = labgen::key::build(&config, &book).unwrap();
-        let to_math = |l: &str| labgen::render::pdf::latex_to_typst(l);
+        let to_math = |l: &str| labgen::render::math::typst::latex_to_typst(l);
         // The figure stage draws every plot once, for the page and print.
         let figures = labgen::figure::states::draw(&book.labs).unwrap();
         let pages = labgen::render::html_book(&config, &book, &figures).unwrap();

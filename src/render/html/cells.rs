@@ -160,7 +160,7 @@ impl<'a> Cells<'a> {
         Ok(format!(
             "<span class=\"value\" data-value=\"{}\"{scenario} data-cell=\"{cell}\" data-number=\"{}\" data-unit=\"{}\">{}</span>",
             escape(name),
-            number_attr(shown.number),
+            crate::format::shortest(shown.number),
             escape(&shown.unit),
             escape(&shown.text)
         ))
@@ -351,17 +351,6 @@ pub(crate) fn number(n: f64) -> Value {
         json!(n)
     } else {
         Value::Null
-    }
-}
-
-/// A number for `data-number`: the shortest text that reads back as the
-/// same value, written as the page script's `String(n)` writes it (`50`,
-/// not `50.0`), so the attribute keeps its form when the script updates it.
-pub(crate) fn number_attr(n: f64) -> String {
-    if n.is_finite() {
-        format!("{n}")
-    } else {
-        "NaN".to_string()
     }
 }
 

@@ -41,10 +41,10 @@ pub(crate) fn control_ctx(
             uniform: Some((lo, st)),
         } => (
             "range",
-            fmt_attr(lo),
-            fmt_attr(lo + st * (control.positions.len() - 1) as f64),
-            fmt_attr(st),
-            fmt_attr(lo + st * pos as f64),
+            crate::format::shortest_clean(lo),
+            crate::format::shortest_clean(lo + st * (control.positions.len() - 1) as f64),
+            crate::format::shortest_clean(st),
+            crate::format::shortest_clean(lo + st * pos as f64),
         ),
         ControlKind::Slider { uniform: None } => (
             "range",
@@ -93,16 +93,4 @@ pub(crate) fn control_ctx(
             None => None,
         },
     })
-}
-
-/// A number for an HTML attribute: shortest form that round-trips, so a
-/// slider step of 0.1 stays `0.1`, with float noise removed.
-pub(crate) fn fmt_attr(x: f64) -> String {
-    let rounded = (x * 1e9).round() / 1e9;
-    let s = format!("{rounded}");
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s
-    }
 }

@@ -13,8 +13,6 @@ mod instruments;
 mod page;
 pub(crate) mod plots;
 
-pub(crate) use controls::fmt_attr;
-
 use crate::book::plain::plain_pinned;
 use crate::book::{lab_file, Book, Lab};
 use crate::config::Config;
