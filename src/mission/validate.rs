@@ -547,6 +547,7 @@ pub fn validate(
                 latex: ctx.source(&m.latex),
                 where_: ctx.opt_text(&m.where_),
                 example: ctx.opt_text(&m.example),
+                assumptions: ctx.opt_text(&m.assumptions),
                 worked: m
                     .worked
                     .iter()

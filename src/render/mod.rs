@@ -1468,6 +1468,7 @@ fn lab_page(
                     "math": html,
                     "where": cells.opt_block(&mp.where_, Mode::Pinned)?,
                     "example": cells.opt_block(&mp.example, Mode::Live)?,
+                    "assumptions": cells.opt_block(&mp.assumptions, Mode::Pinned)?,
                     "worked": worked_blocks(&mut cells, &mp.worked)?,
                 })),
                 Err(d) => {

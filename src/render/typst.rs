@@ -583,6 +583,10 @@ fn lab_source(
                 Some(t) => prose(t, Mode::Pinned)?,
                 None => "none".into(),
             };
+            let assumptions = match &mp.assumptions {
+                Some(t) => prose(t, Mode::Pinned)?,
+                None => "none".into(),
+            };
             let mut steps = Vec::new();
             for w in &mp.worked {
                 let modes: Vec<Mode> = if w.at.is_empty() {
@@ -625,7 +629,7 @@ fn lab_source(
             }
             let _ = writeln!(
                 s,
-                "#mathpeek({}, $ {eq} $, where-body: {where_body}, worked: {})",
+                "#mathpeek({}, $ {eq} $, where-body: {where_body}, worked: {}, assumptions: {assumptions})",
                 string(&mp.title),
                 array(steps)
             );
