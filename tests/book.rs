@@ -91,8 +91,8 @@ fn transfer_time_and_egress_match_hand_calculation() {
     // 100 Gbps = 12.5 GB/s; 50 TB / 12.5 GB/s = 4,000 s.
     close(lab.value("eff_bw", "cloud", &cloud), 12.5e9);
     close(lab.value("t_transfer", "cloud", &cloud), 4000.0);
-    // 50,000 GB x $0.09/GB = $4,500.
-    close(lab.value("egress_cost", "cloud", &cloud), 4500.0);
+    // Between two US regions: 50,000 GB x $0.02/GB = $1,000 (not $0.09/GB internet egress).
+    close(lab.value("egress_cost", "cloud", &cloud), 1000.0);
     // 8 GPUs x $4 per GPU-hour x 6 h = $192.
     close(lab.value("run_cost", "cloud", &[("budget", "6 h")]), 192.0);
     // The edge site's 1 Gbps uplink caps even a 100 Gbps link: 50 TB / 0.125 GB/s = 400,000 s.
