@@ -299,7 +299,7 @@ fn gravity_answer_table_lists_every_state_in_sweep_order() {
     let lines: Vec<&str> = csv.split("\r\n").collect();
     assert_eq!(
         lines[0],
-        "track,Dataset to move,Inter-region link,Training time budget,Transfer time (min),Transfer bill ($),Compute cost of the training run ($),Architecture decision,Training time budget (h),Banner 1 shown (bad),Banner 2 shown (warn),Banner 3 shown (good)"
+        "track,Dataset to move,Link from the data to the GPUs,Training time budget,Transfer time (min),Transfer bill ($),Compute cost of the training run ($),Architecture decision,Training time budget (h),Banner 1 shown (bad),Banner 2 shown (warn),Banner 3 shown (good)"
     );
     // 2 tracks x 8 dataset stops x 3 links x 12 budgets, a header, and the
     // empty string after the last CRLF.
