@@ -228,6 +228,25 @@ fn builds_are_byte_identical() {
 
 /// The part of `html` from the first occurrence of `start` to the next
 /// occurrence of `end` after it, inclusive.
+/// Every act of every bundled lab says, in its MathPeek, what its model
+/// idealises: the note is rendered once per act.
+#[test]
+fn every_act_has_a_model_and_assumptions_note() {
+    let build = build_without_pdf(root()).unwrap();
+    let config = labgen::config::load(root()).unwrap();
+    let (missions, _) = labgen::mission::load_all(root(), &root().join(&config.missions));
+    for m in &missions {
+        let page = build
+            .files
+            .iter()
+            .find(|f| f.path == Path::new(&format!("{}.html", m.id)))
+            .unwrap();
+        let html = String::from_utf8(page.bytes.clone()).unwrap();
+        let notes = html.matches("<p class=\"worked-title\">Model and assumptions</p>");
+        assert_eq!(notes.count(), m.acts.len(), "{}", m.id);
+    }
+}
+
 fn fragment<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
     let i = html
         .find(start)
