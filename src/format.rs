@@ -223,6 +223,51 @@ pub fn format_number(value: f64, digits: Option<u8>) -> String {
     }
 }
 
+/// Whether a formatted number reads as zero (`0`, `0.0000`, `-0`).
+fn is_zero_text(n: &str) -> bool {
+    n.chars().all(|c| matches!(c, '0' | '.' | '-' | ','))
+}
+
+/// Scientific notation with `significant` significant digits, trailing zeros trimmed:
+/// `2.5 × 10⁻⁷²`, `1 × 10⁻⁵`, `-3.1 × 10⁸`. Non-finite values give `n/a`.
+pub fn scientific(value: f64, significant: u8) -> String {
+    if !value.is_finite() {
+        return "n/a".to_string();
+    }
+    if value == 0.0 {
+        return "0".to_string();
+    }
+    let decimals = usize::from(significant.max(1) - 1);
+    let mut exp = magnitude(value);
+    let mut mantissa = trim_zeros(&fixed(scale10(value, -exp), decimals)).to_string();
+    // Rounding can carry the mantissa to 10 (9.96 at two digits): move it to the exponent.
+    if mantissa.trim_start_matches('-').starts_with("10") {
+        exp += 1;
+        mantissa = trim_zeros(&fixed(scale10(value, -exp), decimals)).to_string();
+    }
+    format!("{mantissa} × 10{}", superscript(exp))
+}
+
+/// `value × 10^k`, in two steps so that neither power overflows for subnormal values.
+fn scale10(value: f64, k: i64) -> f64 {
+    let half = (k / 2) as i32;
+    value * 10f64.powi(half) * 10f64.powi(k as i32 - half)
+}
+
+/// An integer in Unicode superscript digits, with a superscript minus: `-72` → `⁻⁷²`.
+fn superscript(n: i64) -> String {
+    const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    let mut out = String::new();
+    if n < 0 {
+        out.push('⁻');
+    }
+    for c in n.unsigned_abs().to_string().chars() {
+        let d = c.to_digit(10).unwrap_or(0) as usize;
+        out.push(DIGITS[d]);
+    }
+    out
+}
+
 /// Decimals that show `significant` significant digits of `value`, at least zero.
 fn auto_decimals(value: f64, significant: i64) -> usize {
     if value == 0.0 {
@@ -251,8 +296,15 @@ pub fn show(value: f64, unit: &DisplayUnit, digits: Option<u8>) -> Shown {
             if !number.is_finite() {
                 return shown("n/a".to_string(), number, &u.symbol);
             }
-            let n = format_number(number, digits);
             let symbol = u.symbol.as_str();
+            let n = format_number(number, digits);
+            // A bare number too small for its decimals (a p-value of 2.5e-72 at four
+            // decimals) would read as zero; it is shown in scientific notation instead.
+            let n = if symbol.is_empty() && number != 0.0 && is_zero_text(&n) {
+                scientific(number, 2)
+            } else {
+                n
+            };
             let (sign, magnitude) = match n.strip_prefix('-') {
                 Some(rest) => ("-", rest),
                 None => ("", n.as_str()),
@@ -611,6 +663,24 @@ mod tests {
         assert_eq!(display_dim(&bare), Some(Dim::DIMENSIONLESS));
         let s = show(1_281_167.0, &bare, None);
         assert_eq!((s.text.as_str(), s.unit.as_str()), ("1,281,167", ""));
+    }
+
+    #[test]
+    fn tiny_bare_numbers_show_in_scientific_notation() {
+        let bare = unit("");
+        // A p-value of 2.5e-72 at four decimals would read 0.0000.
+        assert_eq!(show(2.5e-72, &bare, Some(4)).text, "2.5 × 10⁻⁷²");
+        assert_eq!(show(-3.14e-9, &bare, Some(3)).text, "-3.1 × 10⁻⁹");
+        assert_eq!(show(1e-5, &bare, Some(4)).text, "1 × 10⁻⁵");
+        // 0.00996 at two significant digits rounds up to 1.0 × 10⁻².
+        assert_eq!(show(0.00996, &bare, Some(1)).text, "1 × 10⁻²");
+        // Values the decimals can show, exact zeros and other units stay as they were.
+        assert_eq!(show(0.0123, &bare, Some(4)).text, "0.0123");
+        assert_eq!(show(0.0, &bare, Some(4)).text, "0.0000");
+        assert_eq!(show(1e-9, &unit("%"), Some(1)).text, "0.0%");
+        assert_eq!(show(1e-12, &unit("s"), Some(0)).text, "0 s");
+        assert_eq!(scientific(6.02e23, 3), "6.02 × 10²³");
+        assert_eq!(scientific(4.9e-324, 2), "4.9 × 10⁻³²⁴");
     }
 
     #[test]

@@ -497,6 +497,8 @@ pub struct RawMathPeek {
     #[serde(rename = "where")]
     pub where_: Option<S<String>>,
     pub example: Option<S<String>>,
+    /// The model and its assumptions: what is idealised, and why.
+    pub assumptions: Option<S<String>>,
     #[serde(default)]
     pub worked: Vec<RawWorked>,
 }

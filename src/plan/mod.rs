@@ -94,6 +94,7 @@ fn fields<'a>(m: &'a Mission, push: &mut dyn FnMut(Option<&'a Text>, Mode, Optio
         if let Some(mp) = &a.mathpeek {
             push(mp.where_.as_ref(), Pinned, act);
             push(mp.example.as_ref(), Live, act);
+            push(mp.assumptions.as_ref(), Pinned, act);
         }
     }
 }

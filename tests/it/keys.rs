@@ -201,7 +201,7 @@ fn gravity_prediction_quotes_each_tracks_transfer_time() {
     );
     assert_eq!(
         b["feedback"],
-        "Right: 50 TB at 12.5 GB/s takes 4,000 s, which is 67 minutes. The egress bill for the copy is $4,500."
+        "Right: 50 TB at 12.5 GB/s takes 4,000 s, which is 67 minutes. The transfer bill for the copy is $1,000."
     );
     // Edge: the 1 Gbps uplink caps the link; 50 TB / 0.125 GB/s = 400,000 s.
     assert_eq!(q["tracks"][1]["track"], "edge");
@@ -211,7 +211,7 @@ fn gravity_prediction_quotes_each_tracks_transfer_time() {
     );
     assert_eq!(
         option(q, 1, "B")["feedback"],
-        "Right: 50 TB at 0.125 GB/s takes 400,000 s, which is 4.6 days. The egress bill for the copy is $0."
+        "Right: 50 TB at 0.125 GB/s takes 400,000 s, which is 4.6 days. The transfer bill for the copy is $0."
     );
     // A distractor's feedback is computed for the track too.
     assert!(option(q, 0, "A")["feedback"]
@@ -242,8 +242,9 @@ fn numeric_items_give_value_unit_and_tolerance_per_track() {
         (&t["unit"], &t["text"]),
         (&"min".into(), &"67 minutes".into())
     );
+    // 50,000 GB between two US regions at $0.02/GB.
     let e = item(&key, "gravity.egress_cost", "cloud");
-    close(&e["value"], 4500.0);
+    close(&e["value"], 1000.0);
     assert_eq!(e["unit"], "$");
     close(&item(&key, "gravity.egress_cost", "edge")["value"], 0.0);
     // Every item exists once per track.
@@ -265,7 +266,7 @@ fn gravity_answer_table_lists_every_state_in_sweep_order() {
     let lines: Vec<&str> = csv.split("\r\n").collect();
     assert_eq!(
         lines[0],
-        "track,Dataset to move,Inter-region link,Training time budget,Transfer time (min),Egress bill ($),Compute cost of the training run ($),Architecture decision,Training time budget (h),Banner 1 shown (bad),Banner 2 shown (warn),Banner 3 shown (good)"
+        "track,Dataset to move,Link from the data to the GPUs,Training time budget,Transfer time (min),Transfer bill ($),Compute cost of the training run ($),Architecture decision,Training time budget (h),Banner 1 shown (bad),Banner 2 shown (warn),Banner 3 shown (good)"
     );
     // 2 tracks x 8 dataset stops x 3 links x 12 budgets, a header, and the
     // empty string after the last CRLF.
@@ -292,9 +293,11 @@ fn gravity_answer_table_lists_every_state_in_sweep_order() {
         .iter()
         .find(|l| l.starts_with("cloud,50 TB,100 Gbps Ethernet,6 h,"))
         .unwrap();
+    // 50 TB x $0.02/GB is $1,000 give or take the last bit of a double (the table
+    // writes values unrounded).
     assert_eq!(
         *row,
-        "cloud,50 TB,100 Gbps Ethernet,6 h,66.66666666666667,4500,192,Move compute to the data,6,0,0,1"
+        "cloud,50 TB,100 Gbps Ethernet,6 h,66.66666666666667,1000.0000000000001,192,Move compute to the data,6,0,0,1"
     );
     let edge = lines
         .iter()

@@ -147,6 +147,14 @@ fn every_lab_and_act_is_in_the_source() {
 }
 
 #[test]
+fn every_mathpeek_carries_its_model_and_assumptions() {
+    let source = &sources().student.source;
+    let panels = source.matches("#mathpeek(").count();
+    assert!(panels >= 11, "{panels} MathPeek panels");
+    assert_eq!(source.matches(", assumptions: [").count(), panels);
+}
+
+#[test]
 fn the_student_edition_has_no_answers_and_the_key_has_them() {
     let Sources {
         student, graders, ..

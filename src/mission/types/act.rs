@@ -212,6 +212,8 @@ pub struct MathPeek {
     pub where_: Option<Text>,
     /// Worked example (live).
     pub example: Option<Text>,
+    /// The model and its assumptions: what the equation idealises and why (pinned).
+    pub assumptions: Option<Text>,
     /// Worked examples generated from formulas.
     pub worked: Vec<Worked>,
 }

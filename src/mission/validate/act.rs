@@ -133,6 +133,7 @@ fn mathpeek(ctx: &mut Ctx, m: &raw::RawMathPeek, scenarios: &[Scenario]) -> Math
         latex: ctx.source(&m.latex),
         where_: ctx.opt_text(&m.where_),
         example: ctx.opt_text(&m.example),
+        assumptions: ctx.opt_text(&m.assumptions),
         worked: m
             .worked
             .iter()

@@ -181,6 +181,7 @@ fn mathpeek_ctx(
             "math": html,
             "where": cells.opt_block(&mp.where_, Mode::Pinned)?,
             "example": cells.opt_block(&mp.example, Mode::Live)?,
+            "assumptions": cells.opt_block(&mp.assumptions, Mode::Pinned)?,
             "worked": worked_blocks(cells, &mp.worked)?,
         }))),
         Err(d) => {

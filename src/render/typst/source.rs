@@ -510,13 +510,14 @@ impl<'a> LabWriter<'a> {
             d
         })?;
         let where_body = self.prose_or_none(mp.where_.as_ref(), Mode::Pinned)?;
+        let assumptions = self.prose_or_none(mp.assumptions.as_ref(), Mode::Pinned)?;
         let mut steps = Vec::new();
         for w in &mp.worked {
             self.worked(&mut steps, w)?;
         }
         let _ = writeln!(
             s,
-            "#mathpeek({}, $ {eq} $, where-body: {where_body}, worked: {})",
+            "#mathpeek({}, $ {eq} $, where-body: {where_body}, worked: {}, assumptions: {assumptions})",
             string(&mp.title),
             array(steps)
         );
