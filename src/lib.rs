@@ -28,7 +28,6 @@ pub mod output;
 pub mod plan;
 pub mod render;
 pub mod sweep;
-pub mod text;
 pub mod units;
 
 pub use diag::{Diagnostic, Diagnostics};

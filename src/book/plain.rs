@@ -2,11 +2,12 @@
 //! subtitles and the print edition's labels have no room for markup.
 
 use crate::book::Lab;
+use crate::format::prose;
+use crate::format::prose::Piece;
 use crate::format::show;
 use crate::mission::{Display, Mission, Text};
 use crate::plan::display_of;
 use crate::sweep::{self, Mode, Request};
-use crate::text::{self, Piece};
 
 /// A pinned text as plain words (Markdown markers kept), at the first track.
 pub(crate) fn plain_pinned(lab: &Lab, t: &Text) -> String {
@@ -15,7 +16,7 @@ pub(crate) fn plain_pinned(lab: &Lab, t: &Text) -> String {
 }
 
 /// The mode of a reference: its scenario if it names one, else the field's.
-pub(crate) fn ref_mode(m: &Mission, r: &text::ValueRef, field: Mode) -> Mode {
+pub(crate) fn ref_mode(m: &Mission, r: &prose::ValueRef, field: Mode) -> Mode {
     match &r.scenario {
         Some(s) => m
             .scenarios
@@ -29,7 +30,7 @@ pub(crate) fn ref_mode(m: &Mission, r: &text::ValueRef, field: Mode) -> Mode {
 /// A text at one state as plain words (for SVG titles and the index page).
 pub(crate) fn plain_text(lab: &Lab, t: &Text, field: Mode, track: usize, pos: &[usize]) -> String {
     let mut out = String::new();
-    let Ok(pieces) = text::parse(&t.src) else {
+    let Ok(pieces) = prose::parse(&t.src) else {
         return out;
     };
     for p in pieces {
@@ -52,7 +53,7 @@ pub(crate) fn plain_text(lab: &Lab, t: &Text, field: Mode, track: usize, pos: &[
     out
 }
 
-pub(crate) fn override_display(base: &Display, r: &text::ValueRef) -> Display {
+pub(crate) fn override_display(base: &Display, r: &prose::ValueRef) -> Display {
     Display {
         unit: r.unit.clone().unwrap_or_else(|| base.unit.clone()),
         digits: r

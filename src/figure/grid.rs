@@ -4,9 +4,10 @@
 
 use crate::book::Lab;
 use crate::diag::Diagnostics;
+use crate::format::prose;
+use crate::format::prose::Piece;
 use crate::mission::Text;
 use crate::sweep::{Axis, Mode, Request, Table};
-use crate::text::{self, Piece};
 
 /// Sorted, without repeats.
 pub fn union(mut axes: Vec<Axis>) -> Vec<Axis> {
@@ -79,7 +80,7 @@ pub fn live_table<'a>(lab: &Lab<'a>, name: &str) -> Result<&'a Table, Diagnostic
 /// Axes of a text's live references.
 pub fn text_axes(lab: &Lab, t: &Text) -> Vec<Axis> {
     let mut axes = Vec::new();
-    if let Ok(pieces) = text::parse(&t.src) {
+    if let Ok(pieces) = prose::parse(&t.src) {
         for p in pieces {
             if let Piece::Ref(r) = p {
                 if let Ok(table) = live_table(lab, &r.name) {

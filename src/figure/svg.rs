@@ -258,19 +258,7 @@ impl Svg {
     }
 }
 
-/// Escapes the five XML special characters.
-pub(crate) fn escape(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-}
+pub(crate) use crate::format::escape::xml_into as escape;
 
 /// Writes `v` rounded to one decimal, without a trailing ".0"; non-finite
 /// values (which layout code should never produce) are written as 0 so the

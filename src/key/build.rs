@@ -7,12 +7,13 @@ use super::{finite, LabKey, NumericItem, OptionText, QuestionKey, QuestionText, 
 use crate::book::{lab_file, Lab, Which};
 use crate::config::{Config, Tolerance};
 use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::format::prose;
+use crate::format::prose::Piece;
 use crate::format::show;
 use crate::mission::{Act, Display, Question, TaskTolerance, Text};
 use crate::model::Slot;
 use crate::plan::display_of;
 use crate::sweep::{self, Mode, Request};
-use crate::text::{self, Piece};
 
 /// The key of one lab, and the answer table of each act that lists one.
 pub(super) fn lab_key(
@@ -239,7 +240,7 @@ fn question_key(
 /// in; records each value it quotes (first use first).
 fn fill(lab: &Lab, t: &Text, track: usize, quotes: &mut Vec<Quote>) -> Result<String, Diagnostics> {
     let m = lab.mission;
-    let pieces = text::parse(&t.src)
+    let pieces = prose::parse(&t.src)
         .map_err(|e| Diagnostics::internal(format_args!("unparsed prose: {}", e.message)))?;
     let mut out = String::with_capacity(t.src.len());
     for p in pieces {

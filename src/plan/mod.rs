@@ -8,11 +8,12 @@
 
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Location};
 use crate::format::display_dim;
+use crate::format::prose;
+use crate::format::prose::Piece;
 use crate::format::DisplayUnit;
 use crate::mission::{Act, ClaimKind, Display, Instrument, Mission, Task, TaskTolerance, Text};
 use crate::model::{Model, Slot};
 use crate::sweep::{Mode, Request};
-use crate::text::{self, Piece};
 use std::collections::BTreeSet;
 
 mod plots;
@@ -231,7 +232,7 @@ fn unknown(model: &Model, name: &str, loc: &Location) -> Diagnostic {
 /// Reports literal numbers with units, currency or percent signs in a run
 /// of prose: every derived number must come from the model.
 fn lint(m: &Mission, t: &Text, lit: &str, base: usize, diags: &mut Diagnostics) {
-    for (offset, found) in text::literal_numbers(lit) {
+    for (offset, found) in prose::literal_numbers(lit) {
         diags.push(
             Diagnostic::error(
                 Some(t.locate(&m.source, base + offset)),
@@ -335,7 +336,7 @@ impl Planner<'_> {
     fn prose(&mut self) {
         let m = self.m;
         for (t, mode, act) in text_fields(m) {
-            let pieces = match text::parse(&t.src) {
+            let pieces = match prose::parse(&t.src) {
                 Ok(p) => p,
                 Err(e) => {
                     self.diags.push(
@@ -364,7 +365,7 @@ impl Planner<'_> {
     }
 
     /// One `{{ name }}` in prose field `t` shown in `mode`, in act `act`.
-    fn reference(&mut self, t: &Text, r: &text::ValueRef, mode: Mode, act: Option<usize>) {
+    fn reference(&mut self, t: &Text, r: &prose::ValueRef, mode: Mode, act: Option<usize>) {
         let (m, model) = (self.m, self.model);
         let loc = t.locate(&m.source, r.start);
         let mode = match &r.scenario {

@@ -4,9 +4,9 @@
 
 use crate::config::{Config, Tolerance};
 use crate::diag::Diagnostics;
+use crate::format::markdown;
 use crate::key::{self, AnswerTable, BookKey, LabKey, NumericItem, QuestionKey, TableKey};
 use crate::output::OutputFile;
-use crate::text;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
@@ -177,12 +177,12 @@ fn question_json(q: &QuestionKey, ti: usize) -> Option<Value> {
         "kind": if q.kind == "prediction" { "Prediction" } else { "Reflection" },
         "id": q.id,
         "correct": q.correct,
-        "prompt": text::markdown_inline(&text.prompt),
+        "prompt": markdown::markdown_inline(&text.prompt),
         "options": text.options.iter().map(|o| json!({
             "key": o.key,
             "correct": o.correct,
-            "text": text::markdown_inline(&o.text),
-            "feedback": text::markdown(&o.feedback),
+            "text": markdown::markdown_inline(&o.text),
+            "feedback": markdown::markdown(&o.feedback),
         })).collect::<Vec<_>>(),
     }))
 }

@@ -5,14 +5,15 @@
 //! quoted value and track, with the key's tolerance as Moodle's absolute
 //! accepted error.
 
+use crate::format::escape;
+use crate::format::markdown;
 use crate::key::{BookKey, LabKey, NumericItem, QuestionKey};
-use crate::text;
 
 /// The question bank of the whole book.
 pub fn moodle_xml(book: &BookKey) -> String {
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- ");
     x.push_str(
-        &xml_escape(&format!(
+        &escape::xml(&format!(
             "{} · {} · book version {}",
             book.title, book.generator, book.book_version
         ))
@@ -39,13 +40,13 @@ fn category(x: &mut String, lab: &LabKey) {
     x.push_str("  <question type=\"category\">\n");
     x.push_str(&format!(
         "    <category><text>$course$/top/labgen/{}</text></category>\n",
-        xml_escape(&lab.id)
+        escape::xml(&lab.id)
     ));
     html_text(
         x,
         "    ",
         "info",
-        &format!("<p>{}</p>", text::escape(&lab.title)),
+        &format!("<p>{}</p>", escape::html(&lab.title)),
     );
     x.push_str("  </question>\n");
 }
@@ -59,7 +60,7 @@ fn common(x: &mut String, idnumber: &str) {
     );
     // Moodle's `idnumber` holds at most 100 characters.
     let id: String = idnumber.chars().take(100).collect();
-    x.push_str(&format!("    <idnumber>{}</idnumber>\n", xml_escape(&id)));
+    x.push_str(&format!("    <idnumber>{}</idnumber>\n", escape::xml(&id)));
 }
 
 /// A prediction or reflection on track `ti`, one right option.
@@ -77,9 +78,9 @@ fn multichoice(x: &mut String, lab: &LabKey, q: &QuestionKey, ti: usize) {
     };
     x.push_str(&format!(
         "    <name><text>{}</text></name>\n",
-        xml_escape(&name)
+        escape::xml(&name)
     ));
-    html_text(x, "    ", "questiontext", &text::markdown(&text.prompt));
+    html_text(x, "    ", "questiontext", &markdown::markdown(&text.prompt));
     common(x, &format!("{}/{}/{}", lab.id, q.id, track.id));
     x.push_str("    <single>true</single>\n    <shuffleanswers>false</shuffleanswers>\n    <answernumbering>none</answernumbering>\n    <showstandardinstruction>0</showstandardinstruction>\n");
     html_text(x, "    ", "correctfeedback", "");
@@ -94,13 +95,13 @@ fn multichoice(x: &mut String, lab: &LabKey, q: &QuestionKey, ti: usize) {
         ));
         x.push_str(&format!(
             "      <text>{}</text>\n",
-            xml_escape(&format!(
+            escape::xml(&format!(
                 "<p><strong>{}</strong> {}</p>",
-                text::escape(&o.key),
-                text::markdown_inline(&o.text)
+                escape::html(&o.key),
+                markdown::markdown_inline(&o.text)
             ))
         ));
-        html_text(x, "      ", "feedback", &text::markdown(&o.feedback));
+        html_text(x, "      ", "feedback", &markdown::markdown(&o.feedback));
         x.push_str("    </answer>\n");
     }
     x.push_str("  </question>\n");
@@ -126,7 +127,7 @@ fn numerical(x: &mut String, lab: &LabKey, n: &NumericItem) {
     x.push_str("  <question type=\"numerical\">\n");
     x.push_str(&format!(
         "    <name><text>{}</text></name>\n",
-        xml_escape(&format!("{context} · {} · {}", n.id, n.label))
+        escape::xml(&format!("{context} · {} · {}", n.id, n.label))
     ));
     html_text(
         x,
@@ -134,9 +135,9 @@ fn numerical(x: &mut String, lab: &LabKey, n: &NumericItem) {
         "questiontext",
         &format!(
             "<p>{}: what is the {}?{}</p>",
-            text::escape(&context),
-            text::escape(&lower_first(&n.label)),
-            text::escape(&unit)
+            escape::html(&context),
+            escape::html(&lower_first(&n.label)),
+            escape::html(&unit)
         ),
     );
     common(x, &format!("{}/{}/{}", lab.id, n.id, n.track));
@@ -150,7 +151,7 @@ fn numerical(x: &mut String, lab: &LabKey, n: &NumericItem) {
         x,
         "      ",
         "feedback",
-        &format!("<p>{}</p>", text::escape(&n.text)),
+        &format!("<p>{}</p>", escape::html(&n.text)),
     );
     x.push_str(&format!(
         "      <tolerance>{}</tolerance>\n",
@@ -161,30 +162,11 @@ fn numerical(x: &mut String, lab: &LabKey, n: &NumericItem) {
     x.push_str("  </question>\n");
 }
 
-/// Escapes text for XML content and attributes, and drops the control
-/// characters XML 1.0 does not allow.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A `<tag format="html"><text>…</text></tag>` element.
 fn html_text(out: &mut String, indent: &str, tag: &str, html: &str) {
     out.push_str(&format!(
         "{indent}<{tag} format=\"html\"><text>{}</text></{tag}>\n",
-        xml_escape(html.trim())
+        escape::xml(html.trim())
     ));
 }
 
@@ -202,14 +184,6 @@ fn lower_first(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn xml_escape_drops_forbidden_controls() {
-        assert_eq!(
-            xml_escape("a<b & \"c\"\u{1}'"),
-            "a&lt;b &amp; &quot;c&quot;&apos;"
-        );
-    }
 
     #[test]
     fn lower_first_keeps_acronyms() {

@@ -551,8 +551,8 @@ fn feedback_sentences() -> Vec<String> {
         for a in &m.acts {
             for q in [&a.prediction, &a.reflection].into_iter().flatten() {
                 for o in &q.options {
-                    for piece in labgen::text::parse(&o.feedback.src).unwrap() {
-                        if let labgen::text::Piece::Lit(s) = piece {
+                    for piece in labgen::format::prose::parse(&o.feedback.src).unwrap() {
+                        if let labgen::format::prose::Piece::Lit(s) = piece {
                             // Inline math becomes MathML: look for the prose around it.
                             let s = without_inline_math(&s);
                             for run in s.split(['&', '<', '>', '"', '\'', '*', '`', '_']) {

@@ -7,9 +7,9 @@ use crate::figure::{
     Axis, Curve, Curves, Figure, Guide, Marker, MarkerKind, Saturation, SaturationCurve, Scale,
     Tone,
 };
+use crate::format::escape;
 use crate::format::show;
 use crate::mission::{CurveSpec, MarkerStyle, PlotKind, PlotSpec};
-use crate::text::escape;
 
 /// Rows of a curve's data table: evenly spaced samples, ends included.
 const TABLE_ROWS: usize = 11;
@@ -172,11 +172,11 @@ impl At<'_> {
         let xs = &self.xs;
         let mut table = format!(
             "<table class=\"plot-data\"><caption>{}</caption><thead><tr><th scope=\"col\">{}</th>",
-            escape(title),
-            escape(x_head)
+            escape::html(title),
+            escape::html(x_head)
         );
         for l in lines {
-            table.push_str(&format!("<th scope=\"col\">{}</th>", escape(&l.0)));
+            table.push_str(&format!("<th scope=\"col\">{}</th>", escape::html(&l.0)));
         }
         table.push_str("</tr></thead><tbody>");
         let rows = TABLE_ROWS.min(xs.len());
@@ -189,10 +189,10 @@ impl At<'_> {
             last = i;
             table.push_str(&format!(
                 "<tr><th scope=\"row\">{}</th>",
-                escape(&self.x_text(xs[i]))
+                escape::html(&self.x_text(xs[i]))
             ));
             for l in lines {
-                table.push_str(&format!("<td>{}</td>", escape(&self.y_text(l.3[i]))));
+                table.push_str(&format!("<td>{}</td>", escape::html(&self.y_text(l.3[i]))));
             }
             table.push_str("</tr>");
         }
@@ -210,8 +210,8 @@ impl At<'_> {
                 };
                 table.push_str(&format!(
                     "<tr><th scope=\"row\">{}</th><td colspan=\"{span}\">{}</td></tr>",
-                    escape(label),
-                    escape(&at)
+                    escape::html(label),
+                    escape::html(&at)
                 ));
             }
             table.push_str("</tbody>");

@@ -4,9 +4,9 @@
 use super::{in_unit, single_table, titled, tone_of, unit_label, Ctx, Drawn};
 use crate::diag::Diagnostics;
 use crate::figure::{self, Figure};
+use crate::format::escape;
 use crate::format::{show, DisplayUnit};
 use crate::mission::{PlotDetail, PlotSpec};
-use crate::text::escape;
 
 /// A dial at one state.
 pub(super) fn gauge(
@@ -108,18 +108,21 @@ pub(super) fn radar(
     }
     let mut table = format!(
         "<table class=\"plot-data\"><caption>{}</caption><thead><tr><th scope=\"col\">Axis</th>",
-        escape(title)
+        escape::html(title)
     );
     for s in &p.series {
-        table.push_str(&format!("<th scope=\"col\">{}</th>", escape(&s.label)));
+        table.push_str(&format!(
+            "<th scope=\"col\">{}</th>",
+            escape::html(&s.label)
+        ));
     }
     table.push_str("</tr></thead><tbody>");
     for (i, a) in axes.iter().enumerate() {
-        table.push_str(&format!("<tr><th scope=\"row\">{}</th>", escape(a)));
+        table.push_str(&format!("<tr><th scope=\"row\">{}</th>", escape::html(a)));
         for row in &texts {
             table.push_str(&format!(
                 "<td>{}</td>",
-                escape(row.get(i).map_or("", String::as_str))
+                escape::html(row.get(i).map_or("", String::as_str))
             ));
         }
         table.push_str("</tr>");

@@ -21,10 +21,10 @@ use super::{nice_range, render, waterfall_extent, Figure, Scale, Series, Tone, V
 use crate::book::plain::plain_text;
 use crate::book::Lab;
 use crate::diag::Diagnostics;
+use crate::format::escape;
 use crate::format::{show, DisplayUnit};
 use crate::mission::{self, Display, Instrument, PlotDetail, PlotKind, PlotSpec, Text};
 use crate::sweep::{self, Axis, Mode, Table};
-use crate::text::escape;
 use std::collections::BTreeMap;
 
 /// One plot over its grid: per state, its SVG and its data table.
@@ -186,15 +186,15 @@ fn titled(label: &str, unit: &str) -> String {
 fn single_table(title: &str, rows: &[(String, String)], head: (&str, &str)) -> String {
     let mut table = format!(
         "<table class=\"plot-data\"><caption>{}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        escape(title),
-        escape(head.0),
-        escape(head.1)
+        escape::html(title),
+        escape::html(head.0),
+        escape::html(head.1)
     );
     for (l, v) in rows {
         table.push_str(&format!(
             "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
-            escape(l),
-            escape(v)
+            escape::html(l),
+            escape::html(v)
         ));
     }
     table.push_str("</tbody></table>");

@@ -6,6 +6,8 @@ use crate::book::plain::{override_display, plain_text, ref_mode};
 use crate::book::Lab;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::figure::grid;
+use crate::format::prose::Piece;
+use crate::format::{escape, markdown, prose};
 use crate::format::{show, Shown};
 use crate::mission::{Display, Text};
 use crate::model::Slot;
@@ -14,7 +16,6 @@ use crate::render::math::katex::math;
 use crate::render::math::worked::worked_latex;
 use crate::render::Figures;
 use crate::sweep::{self, Axis, Mode, Request, Table};
-use crate::text::{self, escape, Piece};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
@@ -154,21 +155,21 @@ impl<'a> Cells<'a> {
             .scenario()
             .and_then(|s| self.lab.mission.scenarios.get(s))
         {
-            Some(s) => format!(" data-scenario=\"{}\"", escape(&s.id)),
+            Some(s) => format!(" data-scenario=\"{}\"", escape::html(&s.id)),
             None => String::new(),
         };
         Ok(format!(
             "<span class=\"value\" data-value=\"{}\"{scenario} data-cell=\"{cell}\" data-number=\"{}\" data-unit=\"{}\">{}</span>",
-            escape(name),
+            escape::html(name),
             crate::format::shortest(shown.number),
-            escape(&shown.unit),
-            escape(&shown.text)
+            escape::html(&shown.unit),
+            escape::html(&shown.text)
         ))
     }
 
     /// Prose with its references replaced by value spans, as Markdown source.
     pub(crate) fn prose(&mut self, t: &Text, mode: Mode) -> Result<String, Diagnostics> {
-        let pieces = text::parse(&t.src).map_err(|e| {
+        let pieces = prose::parse(&t.src).map_err(|e| {
             let mut d = Diagnostics::new();
             d.push(
                 Diagnostic::error(Some(t.locate(&self.lab.mission.source, e.at)), e.message)
@@ -182,8 +183,8 @@ impl<'a> Cells<'a> {
                 Piece::Lit(s) => out.push_str(&self.inline_math(t, &s)?),
                 Piece::Fact { text, source, .. } => out.push_str(&format!(
                     "<span class=\"fact\" title=\"Source: {}\">{}</span>",
-                    escape(&source),
-                    escape(&text)
+                    escape::html(&source),
+                    escape::html(&text)
                 )),
                 Piece::Ref(r) => {
                     let mode = ref_mode(self.lab.mission, &r, mode);
@@ -203,7 +204,7 @@ impl<'a> Cells<'a> {
     /// symbol lists in prose typeset like the equations they explain.
     pub(crate) fn inline_math(&mut self, t: &Text, s: &str) -> Result<String, Diagnostics> {
         let source = &self.lab.mission.source;
-        text::stash_math(s, &mut self.math, |latex| {
+        markdown::stash_math(s, &mut self.math, |latex| {
             // `s` is one literal run of the text: find the math in the whole.
             let at = t.src.find(&format!("\\({latex}")).unwrap_or(0);
             math(latex, false).map_err(|m| {
@@ -222,12 +223,12 @@ impl<'a> Cells<'a> {
 
     pub(crate) fn block(&mut self, t: &Text, mode: Mode) -> Result<String, Diagnostics> {
         let md = self.prose(t, mode)?;
-        Ok(self.unstash(text::markdown(&md)))
+        Ok(self.unstash(markdown::markdown(&md)))
     }
 
     pub(crate) fn inline(&mut self, t: &Text, mode: Mode) -> Result<String, Diagnostics> {
         let md = self.prose(t, mode)?;
-        Ok(self.unstash(text::markdown_inline(&md)))
+        Ok(self.unstash(markdown::markdown_inline(&md)))
     }
 
     /// Puts the inline math stashed by [`Cells::inline_math`] back in place.
@@ -236,7 +237,7 @@ impl<'a> Cells<'a> {
             return html;
         }
         let mut out = String::with_capacity(html.len());
-        text::restore_math(&html, &self.math, |piece, _| out.push_str(piece));
+        markdown::restore_math(&html, &self.math, |piece, _| out.push_str(piece));
         self.math.clear();
         out
     }

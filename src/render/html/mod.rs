@@ -18,9 +18,9 @@ use crate::book::{lab_file, Book, Lab};
 use crate::config::Config;
 use crate::diag::Diagnostics;
 use crate::format::show;
+use crate::format::{escape, markdown};
 use crate::output::OutputFile;
 use crate::render::Figures;
-use crate::text::{self, escape};
 use page::lab_page;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -126,7 +126,7 @@ pub fn html_book(
             "title": lab.mission.title,
             "chapter": lab.mission.chapter,
             "duration": lab.mission.duration,
-            "subtitle": lab.mission.subtitle.as_ref().map(|t| text::markdown_inline(&escape(&plain_pinned(lab, t)))),
+            "subtitle": lab.mission.subtitle.as_ref().map(|t| markdown::markdown_inline(&escape::html(&plain_pinned(lab, t)))),
             "acts": lab.mission.acts.iter().map(|a| a.title.clone()).collect::<Vec<_>>(),
         }));
     }

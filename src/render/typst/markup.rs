@@ -2,7 +2,7 @@
 //! and Markdown prose with its inline math converted.
 
 use super::MathConverter;
-use crate::text;
+use crate::format::markdown;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::fmt::Write as _;
 
@@ -86,7 +86,7 @@ impl std::fmt::Display for MathError {
 pub fn markdown(md: &str, to_math: MathConverter) -> Result<String, MathError> {
     // Pull inline math out first: Markdown would read `\(` as an escape.
     let mut maths = Vec::new();
-    let src = text::stash_math(md, &mut maths, |latex| {
+    let src = markdown::stash_math(md, &mut maths, |latex| {
         to_math(latex).map_err(|message| MathError {
             latex: latex.to_string(),
             message,
@@ -151,7 +151,7 @@ pub fn markdown(md: &str, to_math: MathConverter) -> Result<String, MathError> {
 
 /// Escaped text with the math placeholders put back.
 fn push_text(out: &mut String, t: &str, maths: &[String]) {
-    text::restore_math(t, maths, |piece, is_math| {
+    markdown::restore_math(t, maths, |piece, is_math| {
         if is_math {
             let _ = write!(out, "${piece}$");
         } else {

@@ -3,9 +3,9 @@
 //! `model::compile`, `Model::eval`), and what each value shown on a page
 //! must be at a state. Expectations come from here, never from the page.
 
+use labgen::format::prose::Piece;
 use labgen::mission::{ControlKind, Display, Instrument, Mission};
 use labgen::model::Model;
-use labgen::text::Piece;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -59,7 +59,7 @@ impl Lab {
             displays.insert(name.clone(), vec![base]);
         }
         for (text, _, _) in labgen::plan::text_fields(&mission) {
-            let Ok(pieces) = labgen::text::parse(&text.src) else {
+            let Ok(pieces) = labgen::format::prose::parse(&text.src) else {
                 continue;
             };
             for piece in pieces {
@@ -156,7 +156,7 @@ impl Lab {
         for inst in &sim.instruments {
             let Instrument::Plot(p) = inst else { continue };
             let mut names: Vec<String> = p.series.iter().map(|s| s.value.clone()).collect();
-            if let Ok(pieces) = labgen::text::parse(&p.title.src) {
+            if let Ok(pieces) = labgen::format::prose::parse(&p.title.src) {
                 names.extend(pieces.into_iter().filter_map(|piece| match piece {
                     Piece::Ref(r) => Some(r.name),
                     Piece::Lit(_) | Piece::Fact { .. } => None,
