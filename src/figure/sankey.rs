@@ -62,16 +62,6 @@ const SK_NODE_W: f64 = 12.0;
 const SK_LABEL_H: f64 = 18.0;
 const SK_GAP: f64 = 10.0;
 
-/// A flow that can be drawn.
-struct SkFlow {
-    from: usize,
-    to: usize,
-    value: f64,
-    text: String,
-    tone: Tone,
-    highlight: bool,
-}
-
 /// What occupies a stretch of a column: a node, or room kept free for a
 /// flow passing through on its way to a later column (so long bands run
 /// through gaps instead of under other nodes).
@@ -97,7 +87,7 @@ struct Layout {
     /// Each node's column rank.
     col: Vec<usize>,
     ncols: usize,
-    flows: Vec<SkFlow>,
+    flows: Vec<Flow>,
     /// Pixels per unit of flow, one for every column.
     k: f64,
     top: Vec<f64>,
@@ -124,20 +114,17 @@ fn columns(s: &Sankey) -> (Vec<usize>, usize) {
 }
 
 /// The flows that can be drawn: between known nodes, rightwards, with a
-/// positive finite value.
-fn drawable(s: &Sankey, col: &[usize]) -> Vec<SkFlow> {
+/// positive finite value (tamed) and clean text.
+fn drawable(s: &Sankey, col: &[usize]) -> Vec<Flow> {
     let n = s.nodes.len();
     s.flows
         .iter()
         .filter(|f| f.from < n && f.to < n && col[f.to] > col[f.from])
         .filter_map(|f| Some((f, tame(f.value, false).filter(|v| *v > 0.0)?)))
-        .map(|(f, value)| SkFlow {
-            from: f.from,
-            to: f.to,
+        .map(|(f, value)| Flow {
             value,
             text: clean(&f.text),
-            tone: f.tone,
-            highlight: f.highlight,
+            ..f.clone()
         })
         .collect()
 }
@@ -278,7 +265,7 @@ impl Layout {
     fn stack_ports(
         &self,
         key: &[f64],
-        end: impl Fn(&SkFlow) -> usize,
+        end: impl Fn(&Flow) -> usize,
         side: impl Fn(&Layout, usize) -> f64,
     ) -> Vec<f64> {
         let mut ys = vec![0.0f64; self.flows.len()];
